@@ -1,0 +1,23 @@
+import { type Redis } from 'ioredis';
+import { type CacheStore } from './cache-store';
+
+/** Keys of this service, kept apart from anything else in a shared Redis. */
+const KEY_PREFIX = 'vod-refresh:cache:';
+
+export class RedisCacheStore implements CacheStore {
+  readonly kind = 'redis';
+
+  constructor(private readonly redis: Redis) {}
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.redis.get(KEY_PREFIX + key)) ?? undefined;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.redis.set(KEY_PREFIX + key, value, 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The typed configuration, one class per capability. Each class is also its own DI token, so a
+ * capability injects exactly the settings it uses (`constructor(private readonly vod: VodConfig)`).
+ */
+export class HttpConfig {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly metricsPort: number,
+    readonly corsOrigins: readonly string[],
+    readonly production: boolean,
+    readonly logLevel: string,
+  ) {}
+}
+
+export interface StaticCredentials {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  /** Present when the keys are temporary STS credentials. */
+  readonly securityToken?: string;
+}
+
+export class VodConfig {
+  constructor(
+    readonly region: string,
+    readonly endpoint: string,
+    readonly timeoutMs: number,
+    readonly maxAttempts: number,
+    readonly requestDeadlineMs: number,
+    readonly credentials: StaticCredentials | undefined,
+  ) {}
+}
+
+export class BudgetConfig {
+  constructor(
+    /** Calls per second the whole account may make to RefreshUploadVideo. */
+    readonly qpsLimit: number,
+    /** How long a request may wait for a slot before it is refused with 429. */
+    readonly maxWaitMs: number,
+    /** Local waiters allowed at once; beyond that a request is refused at once. */
+    readonly maxWaiters: number,
+    /** Fraction of the limit kept free for timer lateness and network jitter. */
+    readonly margin: number,
+  ) {}
+}
+
+export type JwtKeySource =
+  | { readonly kind: 'jwks'; readonly url: string; readonly cooldownMs: number }
+  | { readonly kind: 'public-key'; readonly pem: string }
+  | { readonly kind: 'shared-secret'; readonly secret: string };
+
+export class AuthConfig {
+  constructor(
+    readonly keySource: JwtKeySource,
+    readonly issuer: string | undefined,
+    readonly audience: string | undefined,
+    readonly clockToleranceS: number,
+  ) {}
+}
+
+export class RedisConfig {
+  constructor(readonly url: string | undefined) {}
+}

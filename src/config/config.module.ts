@@ -1,0 +1,22 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { AuthConfig, BudgetConfig, HttpConfig, RedisConfig, VodConfig } from './app-config';
+import { type LoadedConfig } from './load-config';
+
+/** Makes each capability's typed settings injectable by class everywhere. */
+@Global()
+@Module({})
+export class ConfigModule {
+  static forRoot(config: LoadedConfig): DynamicModule {
+    return {
+      module: ConfigModule,
+      providers: [
+        { provide: HttpConfig, useValue: config.http },
+        { provide: VodConfig, useValue: config.vod },
+        { provide: BudgetConfig, useValue: config.budget },
+        { provide: AuthConfig, useValue: config.auth },
+        { provide: RedisConfig, useValue: config.redis },
+      ],
+      exports: [HttpConfig, VodConfig, BudgetConfig, AuthConfig, RedisConfig],
+    };
+  }
+}

@@ -1,0 +1,84 @@
+import { Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { MAX_DOCUMENTED_QPS } from './vod-regions';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+const toFloat = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
+    ? Number(value)
+    : value;
+
+const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+/**
+ * Every environment variable the service reads. Validated once at start; a bad value stops the
+ * process with one line naming the variable (see `validateEnvironment`).
+ */
+export class Environment {
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) PORT = 3000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) METRICS_PORT = 9464;
+  @IsOptional() @IsString() HOST = '0.0.0.0';
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(128) ALIBABA_CLOUD_ACCESS_KEY_ID?: string;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(256) ALIBABA_CLOUD_ACCESS_KEY_SECRET?: string;
+  @IsOptional() @IsString() @MinLength(1) ALIBABA_CLOUD_SECURITY_TOKEN?: string;
+
+  @IsOptional()
+  @Matches(/^[a-z]{2}(-[a-z0-9]+)+$/, { message: 'must be a region id such as cn-shanghai' })
+  VOD_REGION = 'cn-shanghai';
+
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'must be an http(s) base URL' })
+  VOD_ENDPOINT?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of calls per second' })
+  @Min(1)
+  @Max(MAX_DOCUMENTED_QPS, {
+    message: `must not exceed ${MAX_DOCUMENTED_QPS}, the highest limit Alibaba has documented`,
+  })
+  VOD_QPS_LIMIT?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60000) VOD_TIMEOUT_MS = 3000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(30000) VOD_MAX_WAIT_MS = 1000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(5) VOD_MAX_ATTEMPTS = 3;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(500) @Max(120000) REQUEST_DEADLINE_MS = 8000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) VOD_MAX_WAITERS = 1000;
+  @IsOptional() @Transform(toFloat) @Min(0) @Max(0.2) VOD_BUDGET_MARGIN = 0.012;
+
+  @IsOptional() @IsUrl(URL_OPTIONS, { message: 'must be an http(s) URL' }) AUTH_JWKS_URL?: string;
+  @IsOptional()
+  @Matches(/-----BEGIN PUBLIC KEY-----/, { message: 'must be a PEM public key (SPKI)' })
+  AUTH_JWT_PUBLIC_KEY?: string;
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (HS256 needs a 256-bit secret)' })
+  AUTH_JWT_SECRET?: string;
+  @IsOptional() @IsString() @MinLength(1) AUTH_ISSUER?: string;
+  @IsOptional() @IsString() @MinLength(1) AUTH_AUDIENCE?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(300) AUTH_CLOCK_TOLERANCE_S = 30;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(600000) AUTH_JWKS_COOLDOWN_MS = 5000;
+
+  @IsOptional() @IsString() CORS_ORIGINS = '';
+
+  @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV = 'production';
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL = 'log';
+}

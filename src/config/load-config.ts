@@ -1,0 +1,159 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import {
+  AuthConfig,
+  BudgetConfig,
+  HttpConfig,
+  RedisConfig,
+  VodConfig,
+  type JwtKeySource,
+} from './app-config';
+import { Environment } from './environment';
+import { defaultVodEndpoint, documentedQpsLimit } from './vod-regions';
+
+/** A configuration the service refuses to start with. The message is one line for the operator. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface LoadedConfig {
+  readonly http: HttpConfig;
+  readonly vod: VodConfig;
+  readonly budget: BudgetConfig;
+  readonly auth: AuthConfig;
+  readonly redis: RedisConfig;
+}
+
+type RawEnvironment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Validates the environment and builds the typed configuration.
+ * @throws ConfigError naming the first bad variable and what it expects.
+ */
+export function loadConfig(raw: RawEnvironment): LoadedConfig {
+  const env = validateEnvironment(raw);
+  return {
+    http: new HttpConfig(
+      env.HOST,
+      env.PORT,
+      env.METRICS_PORT,
+      parseCorsOrigins(env.CORS_ORIGINS),
+      env.NODE_ENV === 'production',
+      env.LOG_LEVEL,
+    ),
+    vod: new VodConfig(
+      env.VOD_REGION,
+      (env.VOD_ENDPOINT ?? defaultVodEndpoint(env.VOD_REGION)).replace(/\/+$/, ''),
+      env.VOD_TIMEOUT_MS,
+      env.VOD_MAX_ATTEMPTS,
+      env.REQUEST_DEADLINE_MS,
+      readCredentials(env),
+    ),
+    budget: new BudgetConfig(
+      env.VOD_QPS_LIMIT ?? documentedQpsLimit(env.VOD_REGION),
+      env.VOD_MAX_WAIT_MS,
+      env.VOD_MAX_WAITERS,
+      env.VOD_BUDGET_MARGIN,
+    ),
+    auth: new AuthConfig(
+      readKeySource(env),
+      env.AUTH_ISSUER,
+      env.AUTH_AUDIENCE,
+      env.AUTH_CLOCK_TOLERANCE_S,
+    ),
+    redis: new RedisConfig(env.REDIS_URL),
+  };
+}
+
+function validateEnvironment(raw: RawEnvironment): Environment {
+  const known = Object.fromEntries(
+    Object.keys(new Environment())
+      .concat(OPTIONAL_KEYS)
+      .filter((key) => raw[key] !== undefined && raw[key] !== '')
+      .map((key) => [key, raw[key]]),
+  );
+  const env = plainToInstance(Environment, known);
+  const errors = validateSync(env, { forbidUnknownValues: true });
+  const first = errors[0];
+  if (first) {
+    throw new ConfigError(describe(first));
+  }
+  return env;
+}
+
+/** Optional variables have no initializer, so `Object.keys(new Environment())` misses them. */
+const OPTIONAL_KEYS = [
+  'REDIS_URL',
+  'ALIBABA_CLOUD_ACCESS_KEY_ID',
+  'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+  'ALIBABA_CLOUD_SECURITY_TOKEN',
+  'VOD_ENDPOINT',
+  'VOD_QPS_LIMIT',
+  'AUTH_JWKS_URL',
+  'AUTH_JWT_PUBLIC_KEY',
+  'AUTH_JWT_SECRET',
+  'AUTH_ISSUER',
+  'AUTH_AUDIENCE',
+];
+
+function describe(error: ValidationError): string {
+  const reasons = Object.values(error.constraints ?? {}).join('; ');
+  // Never echo the value: it may be a secret.
+  return `${error.property}: ${reasons}`;
+}
+
+function parseCorsOrigins(list: string): string[] {
+  const origins = list
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(
+        `CORS_ORIGINS: "${origin}" must be an origin such as https://app.example.com (scheme and host, no path)`,
+      );
+    }
+  }
+  return origins;
+}
+
+function readCredentials(env: Environment): VodConfig['credentials'] {
+  const id = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+  const secret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+  if (id === undefined && secret === undefined) {
+    if (env.ALIBABA_CLOUD_SECURITY_TOKEN !== undefined) {
+      throw new ConfigError(
+        'ALIBABA_CLOUD_SECURITY_TOKEN: needs ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET beside it',
+      );
+    }
+    return undefined;
+  }
+  if (id === undefined || secret === undefined) {
+    const missing =
+      id === undefined ? 'ALIBABA_CLOUD_ACCESS_KEY_ID' : 'ALIBABA_CLOUD_ACCESS_KEY_SECRET';
+    throw new ConfigError(`${missing}: must be set together with its pair`);
+  }
+  return env.ALIBABA_CLOUD_SECURITY_TOKEN === undefined
+    ? { accessKeyId: id, accessKeySecret: secret }
+    : { accessKeyId: id, accessKeySecret: secret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN };
+}
+
+function readKeySource(env: Environment): JwtKeySource {
+  const sources: JwtKeySource[] = [];
+  if (env.AUTH_JWKS_URL !== undefined) {
+    sources.push({ kind: 'jwks', url: env.AUTH_JWKS_URL, cooldownMs: env.AUTH_JWKS_COOLDOWN_MS });
+  }
+  if (env.AUTH_JWT_PUBLIC_KEY !== undefined) {
+    sources.push({ kind: 'public-key', pem: env.AUTH_JWT_PUBLIC_KEY.replace(/\\n/g, '\n') });
+  }
+  if (env.AUTH_JWT_SECRET !== undefined) {
+    sources.push({ kind: 'shared-secret', secret: env.AUTH_JWT_SECRET });
+  }
+  const [only, ...rest] = sources;
+  if (only === undefined || rest.length > 0) {
+    throw new ConfigError(
+      'AUTH_JWKS_URL, AUTH_JWT_PUBLIC_KEY, AUTH_JWT_SECRET: exactly one must be set to verify caller tokens',
+    );
+  }
+  return only;
+}
