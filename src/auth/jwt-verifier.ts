@@ -93,9 +93,7 @@ export class JwtVerifier {
       return 'malformed';
     }
     // Anything else comes from fetching the JWKS: a timeout, a network error, or a bad document.
-    this.logger.warn(
-      `JWKS unavailable: ${error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error'}`,
-    );
+    this.logger.warn(`JWKS unavailable: ${describeError(error)}`);
     return 'jwks_unavailable';
   }
 }
@@ -136,7 +134,11 @@ function algorithmsForPublicKey(key: KeyObject): string[] {
     }
     case 'ed25519':
       return ['EdDSA'];
-    default:
+    case 'ed448':
+    case 'dsa':
+    case 'x25519':
+    case 'x448':
+    case undefined:
       break;
   }
   throw new Error(
@@ -158,4 +160,13 @@ function principalOf(payload: JWTPayload): Principal | undefined {
       ? claim
       : [];
   return { subject: sub, issuer: typeof iss === 'string' ? iss : undefined, videoIds };
+}
+
+/** Name and message of anything thrown (fetch errors may come from another realm). */
+function describeError(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const { name, message } = error as { name?: unknown; message?: unknown };
+    return `${String(name ?? 'Error')}: ${String(message ?? '')}`;
+  }
+  return String(error);
 }

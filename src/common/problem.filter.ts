@@ -3,7 +3,6 @@ import {
   Catch,
   type ExceptionFilter,
   HttpException,
-  HttpStatus,
   Logger,
 } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
@@ -83,23 +82,23 @@ export class ProblemFilter implements ExceptionFilter {
 function fromHttpException(error: HttpException): Problem {
   const status = error.getStatus();
   const title = TITLES[status] ?? 'Error';
-  switch (status) {
-    case HttpStatus.NOT_FOUND:
-      return problem(status, 'route.not_found', title, 'No such route.');
-    case HttpStatus.TOO_MANY_REQUESTS:
-      return problem(status, 'caller.throttled', title, 'Too many requests from this caller.');
-    case HttpStatus.BAD_REQUEST:
-      return problem(status, 'request.invalid', title, validationDetail(error));
-    default:
-      return problem(status, 'request.rejected', title, 'The request was rejected.');
+  if (status === 404) {
+    return problem(status, 'route.not_found', title, 'No such route.');
   }
+  if (status === 429) {
+    return problem(status, 'caller.throttled', title, 'Too many requests from this caller.');
+  }
+  if (status === 400) {
+    return problem(status, 'request.invalid', title, validationDetail(error));
+  }
+  return problem(status, 'request.rejected', title, 'The request was rejected.');
 }
 
 /** ValidationPipe puts its messages in the response; they name fields, never values. */
 function validationDetail(error: HttpException): string {
   const response = error.getResponse();
   if (typeof response === 'object' && response !== null && 'message' in response) {
-    const { message } = response as { message: unknown };
+    const { message } = response;
     if (Array.isArray(message)) {
       return message.map(String).join('; ');
     }
@@ -110,7 +109,7 @@ function validationDetail(error: HttpException): string {
 function retryAfterOf(error: HttpException): Record<string, string> {
   const response = error.getResponse();
   if (typeof response === 'object' && response !== null && 'retryAfterS' in response) {
-    return { 'retry-after': String((response as { retryAfterS: unknown }).retryAfterS) };
+    return { 'retry-after': String(response.retryAfterS) };
   }
   return {};
 }
@@ -118,7 +117,7 @@ function retryAfterOf(error: HttpException): Record<string, string> {
 /** Fastify's own request errors (body too large, bad JSON, bad content type) carry a 4xx status. */
 function statusOfFastifyError(error: unknown): number | undefined {
   if (typeof error === 'object' && error !== null && 'statusCode' in error) {
-    const status = (error as { statusCode: unknown }).statusCode;
+    const status = error.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return status;
     }

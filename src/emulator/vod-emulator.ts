@@ -128,7 +128,7 @@ export class VodEmulator {
     if (fault?.fault === 'slow') {
       await delay(fault.delayMs);
     } else if (fault !== undefined) {
-      return this.fail(response, fault.fault as Exclude<Fault, 'slow'>, fault.delayMs);
+      return this.fail(response, fault.fault, fault.delayMs);
     }
     const videoId = params.get('VideoId') as string;
     const state = this.videos.get(videoId);
