@@ -2,10 +2,9 @@ import helmet from '@fastify/helmet';
 import { ConsoleLogger, type LogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type FastifyError, type FastifyInstance } from 'fastify';
+import { type FastifyInstance } from 'fastify';
 import { AppModule } from './app.module';
 import { AuthMetrics } from './auth/auth.metrics';
-import { problem, sendProblem } from './common/problem';
 import { ProblemFilter } from './common/problem.filter';
 import { type LoadedConfig } from './config/load-config';
 import { rejectPlainlyBad } from './http/early-rejection';
@@ -72,17 +71,6 @@ function installHooks(
       reply.elapsedTime / 1000,
     );
     done();
-  });
-  // Errors Fastify raises before Nest sees the request (body too large, bad content type).
-  fastify.setErrorHandler((error: FastifyError, _request, reply) => {
-    const status =
-      error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 500;
-    sendProblem(
-      reply,
-      status === 500
-        ? problem(500, 'internal', 'Internal error', 'The service failed to answer.')
-        : problem(status, 'request.rejected', 'Bad request', 'The request could not be read.'),
-    );
   });
 }
 

@@ -166,7 +166,7 @@ function principalOf(payload: JWTPayload): Principal | undefined {
 function describeError(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
     const { name, message } = error as { name?: unknown; message?: unknown };
-    return `${String(name ?? 'Error')}: ${String(message ?? '')}`;
+    return `${typeof name === 'string' ? name : 'Error'}: ${typeof message === 'string' ? message : ''}`;
   }
   return String(error);
 }

@@ -28,7 +28,7 @@ const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['h
  * process with one line naming the variable (see `validateEnvironment`).
  */
 export class Environment {
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) PORT = 3000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 3000;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) METRICS_PORT = 9464;
   @IsOptional() @IsString() HOST = '0.0.0.0';
 
