@@ -3,6 +3,25 @@ import { type Redis } from 'ioredis';
 import { RedisConfig } from '../config/app-config';
 import { createRedisClient, REDIS_CLIENT } from './redis.client';
 
+const STARTUP_CONNECT_WAIT_MS = 2_000;
+
+function connected(client: Redis, ms: number): Promise<boolean> {
+  if (client.status === 'ready') {
+    return Promise.resolve(true);
+  }
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      resolve(false);
+    }, ms);
+    const onReady = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    client.once('ready', onReady);
+  });
+}
+
 /** One ioredis client for the process when REDIS_URL is set; `undefined` otherwise. */
 @Global()
 @Module({
@@ -10,7 +29,7 @@ import { createRedisClient, REDIS_CLIENT } from './redis.client';
     {
       provide: REDIS_CLIENT,
       inject: [RedisConfig],
-      useFactory: (config: RedisConfig): Redis | undefined => {
+      useFactory: async (config: RedisConfig): Promise<Redis | undefined> => {
         const logger = new Logger('Redis');
         if (config.url === undefined) {
           logger.log('REDIS_URL unset: in-memory store, correct for a single instance only');
@@ -18,6 +37,13 @@ import { createRedisClient, REDIS_CLIENT } from './redis.client';
         }
         const client = createRedisClient(config.url, 'vod-upload-refresh');
         client.on('error', (error: Error) => logger.warn(`redis: ${error.message}`));
+        // Commands fail while disconnected (no offline queue), so give the first connection a
+        // moment; if Redis is not there, start anyway: readiness and the fallbacks report it.
+        if (!(await connected(client, STARTUP_CONNECT_WAIT_MS))) {
+          logger.warn(
+            `redis not reachable within ${STARTUP_CONNECT_WAIT_MS} ms; starting degraded`,
+          );
+        }
         return client;
       },
     },
