@@ -41,6 +41,12 @@ export class BudgetConfig {
     readonly maxWaiters: number,
     /** Fraction of the limit kept free for timer lateness and network jitter. */
     readonly margin: number,
+    /** While Redis is unreachable: run on a local share of the budget, or refuse (503). */
+    readonly onRedisError: 'local' | 'deny',
+    /** Replicas assumed when none has been seen in Redis yet (sizes the local share). */
+    readonly replicasHint: number,
+    /** Names the shared schedule; replicas calling VOD for one account must share it. */
+    readonly name: string,
   ) {}
 }
 

@@ -54,6 +54,9 @@ export function loadConfig(raw: RawEnvironment): LoadedConfig {
       env.VOD_MAX_WAIT_MS,
       env.VOD_MAX_WAITERS,
       env.VOD_BUDGET_MARGIN,
+      env.VOD_BUDGET_ON_REDIS_ERROR,
+      env.VOD_BUDGET_REPLICAS,
+      env.VOD_BUDGET_NAME,
     ),
     auth: new AuthConfig(
       readKeySource(env),

@@ -8,7 +8,8 @@ import { VodCredentials } from '../vod/vod-credentials';
 const CHECK_TIMEOUT_MS = 500;
 
 export interface Readiness {
-  status: 'ready' | 'not_ready';
+  /** `degraded`: serving, but on a local share of the budget because Redis is unreachable. */
+  status: 'ready' | 'degraded' | 'not_ready';
   checks: {
     store: 'memory' | 'redis_up' | 'redis_down';
     credentials: 'present' | 'missing';
@@ -36,11 +37,16 @@ export class HealthController {
   @Header('cache-control', 'no-store')
   async readyz(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     const [store, credentials] = await Promise.all([this.checkStore(), this.checkCredentials()]);
-    const ready = store !== 'redis_down' && credentials === 'present';
+    const budget = this.budget.mode();
+    // Without Redis a replica still serves on its local share of the budget, so it stays in
+    // rotation (taking every replica out at once would turn a Redis outage into a full one);
+    // only when the operator chose `deny` does a Redis outage make it not ready.
+    const ready = credentials === 'present' && !(store === 'redis_down' && budget === 'deny');
+    const degraded = store === 'redis_down' || budget === 'fallback';
     void reply.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return {
-      status: ready ? 'ready' : 'not_ready',
-      checks: { store, credentials, budget: this.budget.mode() },
+      status: !ready ? 'not_ready' : degraded ? 'degraded' : 'ready',
+      checks: { store, credentials, budget },
     };
   }
 

@@ -11,6 +11,10 @@ export class BudgetMetrics {
   readonly lateness: Histogram;
   readonly waiters: Gauge;
   readonly limit: Gauge;
+  readonly decisionDuration: Histogram;
+  readonly redisErrors: Counter<'kind'>;
+  readonly fallbackActive: Gauge;
+  readonly replicas: Gauge;
 
   constructor(registry: Registry) {
     this.decisions = new Counter({
@@ -39,6 +43,28 @@ export class BudgetMetrics {
     this.limit = new Gauge({
       name: 'vod_budget_limit_per_second',
       help: 'The configured account-wide budget of VOD calls per second.',
+      registers: [registry],
+    });
+    this.decisionDuration = new Histogram({
+      name: 'vod_budget_decision_duration_seconds',
+      help: 'Round trip of one decision on the shared schedule in Redis.',
+      buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.1, 0.25],
+      registers: [registry],
+    });
+    this.redisErrors = new Counter({
+      name: 'vod_budget_redis_errors_total',
+      help: 'Failed decisions on the shared schedule, by kind (timeout, connection, other).',
+      labelNames: ['kind'],
+      registers: [registry],
+    });
+    this.fallbackActive = new Gauge({
+      name: 'vod_budget_fallback_active',
+      help: '1 while this replica cannot use the shared schedule (local share or deny), else 0.',
+      registers: [registry],
+    });
+    this.replicas = new Gauge({
+      name: 'vod_budget_replicas',
+      help: 'Replicas seen sharing the schedule; each takes 1/n of the budget during a Redis outage.',
       registers: [registry],
     });
   }

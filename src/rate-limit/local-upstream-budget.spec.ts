@@ -9,7 +9,7 @@ function setUp(qps: number, maxWaitMs: number, maxWaiters = 100) {
   const clock = new FakeClock();
   const registry = new Registry();
   const budget = new LocalUpstreamBudget(
-    new BudgetConfig(qps, maxWaitMs, maxWaiters, 0.012),
+    new BudgetConfig(qps, maxWaitMs, maxWaiters, 0.012, 'local', 1, 'test'),
     clock,
     new BudgetMetrics(registry),
   );

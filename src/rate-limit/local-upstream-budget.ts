@@ -2,9 +2,10 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { BudgetConfig } from '../config/app-config';
 import { BudgetMetrics } from './budget.metrics';
-import { retryAfterSeconds, slotSpacing, type SlotSpacing } from './slot-spacing';
+import { SlotSchedule } from './slot-schedule';
+import { slotSpacing } from './slot-spacing';
+import { SlotWaiter } from './slot-waiter';
 import {
-  BudgetExhaustedError,
   type BudgetGrant,
   type BudgetMode,
   type BudgetRequest,
@@ -12,22 +13,22 @@ import {
 } from './upstream-budget';
 
 /**
- * The budget for a single instance: the evenly spaced schedule kept in this process. Correct only
- * when one replica calls VOD for the account; several replicas need the shared Redis schedule.
+ * The budget for a single instance (no REDIS_URL): the evenly spaced schedule kept in this
+ * process. Correct only when one replica calls VOD for the account.
  */
 @Injectable()
 export class LocalUpstreamBudget implements UpstreamBudget, OnModuleInit {
-  private readonly spacing: SlotSpacing;
-  /** Monotonic time of the next free slot. */
-  private nextSlotAt = 0;
-  private waiters = 0;
+  private readonly schedule: SlotSchedule;
+  private readonly waiter: SlotWaiter;
 
   constructor(
     private readonly config: BudgetConfig,
     private readonly clock: Clock,
     private readonly metrics: BudgetMetrics,
   ) {
-    this.spacing = slotSpacing(config.qpsLimit, config.margin);
+    const spacing = slotSpacing(config.qpsLimit, config.margin);
+    this.schedule = new SlotSchedule(spacing.intervalMs);
+    this.waiter = new SlotWaiter(clock, metrics, config.maxWaiters, spacing.latenessToleranceMs);
   }
 
   onModuleInit(): void {
@@ -38,48 +39,14 @@ export class LocalUpstreamBudget implements UpstreamBudget, OnModuleInit {
     return 'local';
   }
 
-  async acquire(request: BudgetRequest): Promise<BudgetGrant> {
-    const startedAt = this.clock.monotonic();
-    for (;;) {
-      const now = this.clock.monotonic();
-      const waitLimitMs = Math.min(
-        this.config.maxWaitMs - (now - startedAt),
-        request.deadline - this.clock.now(),
-      );
-      const slotAt = Math.max(now, this.nextSlotAt);
-      if (slotAt - now > waitLimitMs || this.waiters >= this.config.maxWaiters) {
-        this.metrics.decided('rejected', 'local');
-        throw new BudgetExhaustedError(retryAfterSeconds(slotAt - now));
-      }
-      this.nextSlotAt = slotAt + this.spacing.intervalMs;
-      await this.waitUntil(slotAt);
-      const latenessMs = this.clock.monotonic() - slotAt;
-      this.metrics.lateness.observe(latenessMs / 1000);
-      if (latenessMs <= this.spacing.latenessToleranceMs) {
-        const waitedMs = this.clock.monotonic() - startedAt;
-        this.metrics.decided('granted', 'local');
-        this.metrics.wait.observe(waitedMs / 1000);
-        return { waitedMs, source: 'local' };
-      }
-      // Woke too late: sending now could bunch this call with the next slot's, so the slot stays
-      // unused and we ask again.
-      this.metrics.decided('forfeited', 'local');
-    }
+  acquire(request: BudgetRequest): Promise<BudgetGrant> {
+    return this.waiter.acquire(this.config.maxWaitMs, request.deadline, 'local', (waitLimitMs) =>
+      this.schedule.reserve(this.clock.monotonic(), waitLimitMs),
+    );
   }
 
   backOff(ms: number): Promise<void> {
-    this.nextSlotAt = Math.max(this.nextSlotAt, this.clock.monotonic() + ms);
+    this.schedule.startNoEarlierThan(this.clock.monotonic() + ms);
     return Promise.resolve();
-  }
-
-  private async waitUntil(slotAt: number): Promise<void> {
-    this.waiters += 1;
-    this.metrics.waiters.inc();
-    try {
-      await this.clock.sleep(slotAt - this.clock.monotonic());
-    } finally {
-      this.waiters -= 1;
-      this.metrics.waiters.dec();
-    }
   }
 }

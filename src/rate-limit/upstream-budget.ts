@@ -50,3 +50,21 @@ export class BudgetExhaustedError extends AppError {
     return { 'retry-after': String(this.retryAfterS) };
   }
 }
+
+/** Redis is unreachable and the operator chose `deny`: 503 rather than risk the account. */
+export class BudgetUnavailableError extends AppError {
+  readonly status = 503;
+  readonly code = 'budget.unavailable';
+  readonly title = 'Upstream budget unavailable';
+
+  constructor() {
+    super(
+      'The shared budget of calls to VOD cannot be reached; retry shortly.',
+      'redis down, mode deny',
+    );
+  }
+
+  override headers(): Record<string, string> {
+    return { 'retry-after': '1' };
+  }
+}

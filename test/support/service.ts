@@ -11,54 +11,84 @@ export const ACCESS_KEY_ID = 'LTAItest00000000';
 export const ISSUER = 'https://id.test';
 export const AUDIENCE = 'vod-upload-refresh';
 
-/** The real app (as main.ts builds it) in front of an emulated VOD, with a token minter. */
-export interface TestService {
-  readonly app: NestFastifyApplication;
+/** An emulated VOD and the secrets that go with it, shareable by several replicas. */
+export interface TestUpstream {
   readonly emulator: VodEmulator;
-  readonly logger: CapturingLogger;
+  readonly endpoint: string;
   readonly accessKeySecret: string;
   readonly jwtSecret: string;
+}
+
+export async function startUpstream(
+  options: Partial<VodEmulatorOptions> = {},
+): Promise<TestUpstream> {
+  const accessKeySecret = randomBytes(18).toString('base64url');
+  const emulator = new VodEmulator({
+    accounts: { [ACCESS_KEY_ID]: { accessKeySecret } },
+    ...options,
+  });
+  const port = await emulator.start();
+  return {
+    emulator,
+    endpoint: `http://127.0.0.1:${port}`,
+    accessKeySecret,
+    jwtSecret: randomBytes(32).toString('base64url'),
+  };
+}
+
+/** The real app (as main.ts builds it) in front of an emulated VOD, with a token minter. */
+export interface TestService extends TestUpstream {
+  readonly app: NestFastifyApplication;
+  readonly logger: CapturingLogger;
   readonly metricsPort: number;
+  /** Set when started with `listen: true`. */
+  readonly url: string | undefined;
   token(videoIds: readonly unknown[], edit?: (jwt: SignJWT) => SignJWT): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startService(
-  env: Record<string, string> = {},
-  emulatorOptions: Partial<VodEmulatorOptions> = {},
-): Promise<TestService> {
-  const accessKeySecret = randomBytes(18).toString('base64url');
-  const jwtSecret = randomBytes(32).toString('base64url');
-  const emulator = new VodEmulator({
-    accounts: { [ACCESS_KEY_ID]: { accessKeySecret } },
-    ...emulatorOptions,
-  });
-  const emulatorPort = await emulator.start();
+export interface ServiceOptions {
+  readonly env?: Record<string, string>;
+  /** Share this VOD emulator (several replicas); otherwise the service gets its own. */
+  readonly upstream?: TestUpstream;
+  readonly emulator?: Partial<VodEmulatorOptions>;
+  /** Listen on a real port (for load from fetch) instead of supertest's in-memory server. */
+  readonly listen?: boolean;
+}
+
+export async function startService(options: ServiceOptions = {}): Promise<TestService> {
+  const ownsUpstream = options.upstream === undefined;
+  const upstream = options.upstream ?? (await startUpstream(options.emulator));
   const logger = new CapturingLogger();
   const config = loadConfig({
     PORT: '0',
     METRICS_PORT: '0',
     HOST: '127.0.0.1',
-    VOD_ENDPOINT: `http://127.0.0.1:${emulatorPort}`,
+    VOD_ENDPOINT: upstream.endpoint,
     ALIBABA_CLOUD_ACCESS_KEY_ID: ACCESS_KEY_ID,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: accessKeySecret,
-    AUTH_JWT_SECRET: jwtSecret,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: upstream.accessKeySecret,
+    AUTH_JWT_SECRET: upstream.jwtSecret,
     AUTH_ISSUER: ISSUER,
     AUTH_AUDIENCE: AUDIENCE,
     CORS_ORIGINS: 'https://app.example.com',
     VOD_TIMEOUT_MS: '500',
-    ...env,
+    ...options.env,
   });
   const app = await createApp(config, logger);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  const key = new TextEncoder().encode(jwtSecret);
+  let url: string | undefined;
+  if (options.listen === true) {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    url = await app.getUrl();
+  } else {
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  }
+  const key = new TextEncoder().encode(upstream.jwtSecret);
   return {
+    ...upstream,
     app,
-    emulator,
     logger,
-    accessKeySecret,
-    jwtSecret,
+    url,
     metricsPort: app.get(MetricsServer).port(),
     token: (videoIds, edit = (jwt) => jwt) =>
       edit(
@@ -72,7 +102,9 @@ export async function startService(
       ).sign(key),
     close: async () => {
       await app.close();
-      await emulator.stop();
+      if (ownsUpstream) {
+        await upstream.emulator.stop();
+      }
     },
   };
 }
