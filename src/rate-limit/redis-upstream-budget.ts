@@ -168,7 +168,7 @@ export class RedisUpstreamBudget implements UpstreamBudget, OnModuleInit, OnAppl
         this.scheduleKey,
         Math.ceil(this.spacing.intervalMs * 1000),
         Math.floor(waitLimitMs * 1000),
-        this.sawDisconnect ? Math.round((this.config.maxWaitMs + REJOIN_SPREAD_MS) * 1000) : 0,
+        this.sawDisconnect ? Math.round(this.fenceMs() * 1000) : 0,
       );
     } catch (error) {
       this.countError(error as Error);
@@ -192,7 +192,7 @@ export class RedisUpstreamBudget implements UpstreamBudget, OnModuleInit, OnAppl
     this.localShare.setInterval(this.shareInterval());
     // No shared slot was granted further ahead than VOD_MAX_WAIT_MS.
     this.localShare.startNoEarlierThan(
-      this.clock.monotonic() + this.config.maxWaitMs + this.spacing.intervalMs,
+      this.clock.monotonic() + this.config.maxWaitMs + this.handOverGapMs(),
     );
     this.logger.warn(
       `shared budget unreachable (${reason}); ${this.config.onRedisError === 'deny' ? 'refusing calls' : `using a local share of 1/${this.replicas}`} until Redis is back`,
@@ -206,10 +206,7 @@ export class RedisUpstreamBudget implements UpstreamBudget, OnModuleInit, OnAppl
     }
     const sent = this.clock.monotonic();
     try {
-      await this.commands.vodBudgetBackOff(
-        this.scheduleKey,
-        Math.round((this.config.maxWaitMs + REJOIN_SPREAD_MS) * 1000),
-      );
+      await this.commands.vodBudgetBackOff(this.scheduleKey, Math.round(this.fenceMs() * 1000));
     } catch (error) {
       this.countError(error as Error);
       return;
@@ -237,8 +234,27 @@ export class RedisUpstreamBudget implements UpstreamBudget, OnModuleInit, OnAppl
     }
   }
 
+  /**
+   * Each replica's share is a whole number of calls per second: n independent schedules at
+   * limit/n could each fit ceil(limit/n) calls into one window, together more than the limit.
+   */
   private shareInterval(): number {
-    return slotSpacing(this.config.qpsLimit / this.replicas, this.config.margin).intervalMs;
+    const share = Math.max(1, Math.floor(this.config.qpsLimit / this.replicas));
+    return slotSpacing(share, this.config.margin).intervalMs;
+  }
+
+  /**
+   * Empty time between the last slot of one schedule and the first of the next at a hand-over:
+   * a window straddling it may hold one call more than its share from each of the n + 1
+   * schedules involved, so it must be at least that many slots long.
+   */
+  private handOverGapMs(): number {
+    return ((this.replicas + 1) * 1000) / this.config.qpsLimit;
+  }
+
+  /** How far ahead a replica leaving fallback (or a lost schedule) restarts the shared one. */
+  private fenceMs(): number {
+    return this.config.maxWaitMs + REJOIN_SPREAD_MS + this.handOverGapMs();
   }
 
   private countError(error: Error): void {
