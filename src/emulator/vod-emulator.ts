@@ -54,9 +54,16 @@ export class VodEmulator {
   private arrivals: number[] = [];
   private answers: Record<string, number> = {};
   private readonly qpsLimit: number;
+  private arrivalJitterMs: number;
 
   constructor(private readonly options: VodEmulatorOptions) {
     this.qpsLimit = options.qpsLimit ?? 120;
+    this.arrivalJitterMs = options.arrivalJitterMs ?? 0;
+  }
+
+  /** Random 0..ms added to each recorded arrival from now on (simulated network jitter). */
+  setArrivalJitter(ms: number): void {
+    this.arrivalJitterMs = ms;
   }
 
   addVideo(videoId: string, state: 'normal' | 'damaged' = 'normal'): void {
@@ -244,7 +251,7 @@ export class VodEmulator {
 
   /** Records the arrival; refuses it when the last second already holds qpsLimit calls. */
   private admit(): Answer | undefined {
-    const jitter = Math.random() * (this.options.arrivalJitterMs ?? 0);
+    const jitter = Math.random() * this.arrivalJitterMs;
     const now = performance.timeOrigin + performance.now() + jitter;
     let inLastSecond = 0;
     for (let i = this.arrivals.length - 1; i >= 0 && inLastSecond <= this.qpsLimit; i -= 1) {
@@ -345,6 +352,8 @@ export class VodEmulator {
         url.searchParams.get('id') ?? '',
         url.searchParams.get('state') === 'damaged' ? 'damaged' : 'normal',
       );
+    } else if (action === 'jitter') {
+      this.setArrivalJitter(Number(url.searchParams.get('ms') ?? 0));
     } else if (action === 'faults') {
       this.injectFault(
         url.searchParams.get('fault') as Fault,
