@@ -127,7 +127,8 @@ export class RedisUpstreamBudget implements UpstreamBudget, OnModuleInit, OnAppl
   }
 
   async acquire(request: BudgetRequest): Promise<BudgetGrant> {
-    if (!this.fallback && this.clock.monotonic() >= this.localUntil) {
+    const startedAt = this.clock.monotonic();
+    if (!this.fallback && startedAt >= this.localUntil) {
       try {
         return await this.waiter.acquire(
           this.config.maxWaitMs,
@@ -145,7 +146,9 @@ export class RedisUpstreamBudget implements UpstreamBudget, OnModuleInit, OnAppl
     if (this.fallback && this.config.onRedisError === 'deny') {
       throw new BudgetUnavailableError();
     }
-    return this.waiter.acquire(this.config.maxWaitMs, request.deadline, 'local', (limit) =>
+    // Time already spent on a failed shared attempt counts against the wait limit.
+    const maxWaitMs = this.config.maxWaitMs - (this.clock.monotonic() - startedAt);
+    return this.waiter.acquire(maxWaitMs, request.deadline, 'local', (limit) =>
       this.localShare.reserve(this.clock.monotonic(), limit),
     );
   }
