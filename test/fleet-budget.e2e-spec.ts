@@ -39,6 +39,9 @@ describe('the shared budget across replicas', () => {
             VOD_QPS_LIMIT: String(BUDGET),
             VOD_MAX_WAIT_MS: '500',
             VOD_BUDGET_REPLICAS: String(REPLICAS),
+            // Measure the budget alone: one test user, no credential cache.
+            CALLER_RATE_LIMIT: '100000',
+            CREDENTIAL_CACHE_TTL_MS: '0',
           },
         }),
       );

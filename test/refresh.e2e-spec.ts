@@ -28,7 +28,7 @@ describe('POST /uploads/:videoId/refresh', () => {
   };
 
   beforeAll(async () => {
-    service = await startService();
+    service = await startService({ env: { CREDENTIAL_CACHE_TTL_MS: '0' } });
     service.emulator.addVideo(MINE);
     service.emulator.addVideo(DAMAGED, 'damaged');
     service.emulator.addVideo(THEIRS);

@@ -251,6 +251,9 @@ async function startFleet(
             VOD_MAX_WAIT_MS: String(MAX_WAIT_MS),
             VOD_BUDGET_REPLICAS: String(REPLICAS),
             VOD_MAX_ATTEMPTS: '1',
+            // Measure the budget alone: one bench user, no credential cache.
+            CALLER_RATE_LIMIT: '100000',
+            CREDENTIAL_CACHE_TTL_MS: '0',
             LOG_LEVEL: 'error',
           }
         : { ...common, PORT: String(port), ANCHOR: limiter, BUDGET: String(BUDGET) };

@@ -3,10 +3,13 @@ import { type Redis } from 'ioredis';
 import { Clock } from '../common/clock';
 import { REDIS_CLIENT } from '../redis/redis.client';
 import { CACHE_STORE, type CacheStore } from './cache-store';
+import { CacheMetrics } from './cache.metrics';
+import { CredentialCache } from './credential-cache';
 import { MemoryCacheStore } from './memory-cache-store';
 import { RedisCacheStore } from './redis-cache-store';
+import { SharedFlight } from './shared-flight';
 
-/** The store behind caching: Redis when configured, else memory. */
+/** The store behind caching (Redis when configured, else memory), the credential cache, flights. */
 @Module({
   providers: [
     {
@@ -15,7 +18,10 @@ import { RedisCacheStore } from './redis-cache-store';
       useFactory: (redis: Redis | undefined, clock: Clock): CacheStore =>
         redis === undefined ? new MemoryCacheStore(clock) : new RedisCacheStore(redis),
     },
+    CacheMetrics,
+    CredentialCache,
+    SharedFlight,
   ],
-  exports: [CACHE_STORE],
+  exports: [CACHE_STORE, CacheMetrics, CredentialCache, SharedFlight],
 })
 export class CacheModule {}

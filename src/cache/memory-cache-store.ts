@@ -37,6 +37,23 @@ export class MemoryCacheStore implements CacheStore {
     return Promise.resolve();
   }
 
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    if (await this.exists(key)) {
+      return false;
+    }
+    await this.set(key, '1', ttlMs);
+    return true;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.get(key)) !== undefined;
+  }
+
+  delete(key: string): Promise<void> {
+    this.entries.delete(key);
+    return Promise.resolve();
+  }
+
   ping(): Promise<void> {
     return Promise.resolve();
   }

@@ -17,6 +17,21 @@ export class RedisCacheStore implements CacheStore {
     await this.redis.set(KEY_PREFIX + key, value, 'PX', Math.max(1, Math.round(ttlMs)));
   }
 
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    return (
+      (await this.redis.set(KEY_PREFIX + key, '1', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) ===
+      'OK'
+    );
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.redis.exists(KEY_PREFIX + key)) === 1;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.redis.del(KEY_PREFIX + key);
+  }
+
   async ping(): Promise<void> {
     await this.redis.ping();
   }

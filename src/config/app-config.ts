@@ -67,3 +67,20 @@ export class AuthConfig {
 export class RedisConfig {
   constructor(readonly url: string | undefined) {}
 }
+
+export class CallerThrottleConfig {
+  constructor(
+    /** Refreshes one caller (`sub`) may ask for per window; beyond, 429 until the window ends. */
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+}
+
+export class CacheConfig {
+  constructor(
+    /** How long an issued credential is handed again to repeats (0: never). */
+    readonly credentialTtlMs: number,
+    /** AES-256-GCM key for credentials kept in Redis; without it, none is written there. */
+    readonly encryptionKey: Buffer | undefined,
+  ) {}
+}

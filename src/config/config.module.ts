@@ -1,5 +1,13 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { AuthConfig, BudgetConfig, HttpConfig, RedisConfig, VodConfig } from './app-config';
+import {
+  AuthConfig,
+  BudgetConfig,
+  CacheConfig,
+  CallerThrottleConfig,
+  HttpConfig,
+  RedisConfig,
+  VodConfig,
+} from './app-config';
 import { type LoadedConfig } from './load-config';
 
 /** Makes each capability's typed settings injectable by class everywhere. */
@@ -15,8 +23,18 @@ export class ConfigModule {
         { provide: BudgetConfig, useValue: config.budget },
         { provide: AuthConfig, useValue: config.auth },
         { provide: RedisConfig, useValue: config.redis },
+        { provide: CallerThrottleConfig, useValue: config.callerThrottle },
+        { provide: CacheConfig, useValue: config.cache },
       ],
-      exports: [HttpConfig, VodConfig, BudgetConfig, AuthConfig, RedisConfig],
+      exports: [
+        HttpConfig,
+        VodConfig,
+        BudgetConfig,
+        AuthConfig,
+        RedisConfig,
+        CallerThrottleConfig,
+        CacheConfig,
+      ],
     };
   }
 }

@@ -84,6 +84,16 @@ export class Environment {
 
   @IsOptional() @IsString() CORS_ORIGINS = '';
 
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000) CALLER_RATE_LIMIT = 20;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400) CALLER_RATE_WINDOW_S = 60;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000) CREDENTIAL_CACHE_TTL_MS = 15000;
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, {
+    message: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
+  })
+  CACHE_ENCRYPTION_KEY?: string;
+
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV = 'production';
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL = 'log';
 }

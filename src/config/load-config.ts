@@ -3,6 +3,8 @@ import { validateSync, type ValidationError } from 'class-validator';
 import {
   AuthConfig,
   BudgetConfig,
+  CacheConfig,
+  CallerThrottleConfig,
   HttpConfig,
   RedisConfig,
   VodConfig,
@@ -22,6 +24,8 @@ export interface LoadedConfig {
   readonly budget: BudgetConfig;
   readonly auth: AuthConfig;
   readonly redis: RedisConfig;
+  readonly callerThrottle: CallerThrottleConfig;
+  readonly cache: CacheConfig;
 }
 
 type RawEnvironment = Readonly<Record<string, string | undefined>>;
@@ -65,6 +69,16 @@ export function loadConfig(raw: RawEnvironment): LoadedConfig {
       env.AUTH_CLOCK_TOLERANCE_S,
     ),
     redis: new RedisConfig(env.REDIS_URL),
+    callerThrottle: new CallerThrottleConfig(
+      env.CALLER_RATE_LIMIT,
+      env.CALLER_RATE_WINDOW_S * 1000,
+    ),
+    cache: new CacheConfig(
+      env.CREDENTIAL_CACHE_TTL_MS,
+      env.CACHE_ENCRYPTION_KEY === undefined
+        ? undefined
+        : Buffer.from(env.CACHE_ENCRYPTION_KEY, 'base64'),
+    ),
   };
 }
 
@@ -97,6 +111,7 @@ const OPTIONAL_KEYS = [
   'AUTH_JWT_SECRET',
   'AUTH_ISSUER',
   'AUTH_AUDIENCE',
+  'CACHE_ENCRYPTION_KEY',
 ];
 
 function describe(error: ValidationError): string {

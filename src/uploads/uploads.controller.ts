@@ -1,5 +1,6 @@
 import { Controller, Header, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { VideoAccessGuard } from '../auth/video-access.guard';
+import { CallerThrottleGuard } from '../caller-throttle/caller-throttle.guard';
 import { RefreshUploadParams, type RefreshUploadResponse } from './refresh-upload.dto';
 import { UploadsService } from './uploads.service';
 
@@ -14,7 +15,7 @@ export class UploadsController {
   @Post(REFRESH_ROUTE)
   @HttpCode(200)
   @Header('cache-control', 'no-store')
-  @UseGuards(VideoAccessGuard)
+  @UseGuards(CallerThrottleGuard, VideoAccessGuard)
   refresh(@Param() params: RefreshUploadParams): Promise<RefreshUploadResponse> {
     return this.uploads.refresh(params.videoId);
   }
