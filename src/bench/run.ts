@@ -51,7 +51,9 @@ interface Figures {
   statuses: Record<number, number>;
 }
 
-const SCENARIOS: Scenario[] = [
+const ONLY = process.env.BENCH_ONLY === undefined ? undefined : new RegExp(process.env.BENCH_ONLY);
+
+const ALL_SCENARIOS: Scenario[] = [
   {
     name: '0.8x budget',
     limiter: 'ours',
@@ -165,6 +167,10 @@ const SCENARIOS: Scenario[] = [
     runs: RUNS,
   },
 ];
+
+const SCENARIOS = ALL_SCENARIOS.filter(
+  (scenario) => ONLY === undefined || ONLY.test(scenario.name),
+);
 
 async function main(): Promise<void> {
   const accessKeySecret = randomBytes(18).toString('base64url');
@@ -309,6 +315,7 @@ async function runScenario(
   const decided = (await decisions(fleet)) - decisionsBefore;
   const forfeited = (await decisions(fleet, 'forfeited')) - forfeitsBefore;
   const scripts = (await scriptCalls(admin)) - scriptsBefore;
+  reportOverruns(stats.arrivals, started);
   const steadyFrom = started + 1000;
   const steadyTo = started + SECONDS * 1000;
   const steady = stats.arrivals.filter((at) => at >= steadyFrom && at < steadyTo).length;
@@ -329,6 +336,29 @@ async function runScenario(
     forfeitShare: decided > 0 ? forfeited / decided : Number.NaN,
     statuses: record.statuses,
   };
+}
+
+/** Where a window went over the budget, relative to the start of the load (for diagnosis). */
+function reportOverruns(arrivals: readonly number[], started: number): void {
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  let end = 0;
+  for (let start = 0; start < sorted.length; start += 1) {
+    while (end < sorted.length && (sorted[end] as number) < (sorted[start] as number) + 1000) {
+      end += 1;
+    }
+    if (end - start > BUDGET) {
+      const from = (sorted[start] as number) - started;
+      const gaps = sorted.slice(start + 1, end).map((at, i) => at - (sorted[start + i] as number));
+      console.log(
+        `  over: ${end - start} calls in the second from ${from.toFixed(0)} ms; smallest gaps ${gaps
+          .sort((a, b) => a - b)
+          .slice(0, 5)
+          .map((g) => g.toFixed(2))
+          .join(', ')} ms`,
+      );
+      return;
+    }
+  }
 }
 
 async function injectFault(fault: Fault, fleet: Member[], redis: Child): Promise<void> {

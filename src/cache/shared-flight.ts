@@ -31,6 +31,10 @@ export class SharedFlight {
     deadline: number,
     call: () => Promise<CachedCredential>,
   ): Promise<CachedCredential> {
+    // CREDENTIAL_CACHE_TTL_MS=0 means every refresh gets its own credential from VOD.
+    if (!this.cache.enabled) {
+      return call();
+    }
     const joined = this.pending.get(videoId);
     if (joined !== undefined) {
       this.metrics.flightJoins.inc({ scope: 'local' });
@@ -46,7 +50,7 @@ export class SharedFlight {
     deadline: number,
     call: () => Promise<CachedCredential>,
   ): Promise<CachedCredential> {
-    if (!this.cache.shared || !this.cache.enabled) {
+    if (!this.cache.shared) {
       return this.callAndCache(call);
     }
     const claim = `flight:${videoId}`;
