@@ -1,4 +1,5 @@
 import { UPSTREAM_BUDGET, type UpstreamBudget } from '../src/rate-limit/upstream-budget';
+import { RedisCluster } from './support/redis-cluster';
 import { RedisServer } from './support/redis-server';
 import { openLoopLoad } from './support/load';
 import {
@@ -125,6 +126,68 @@ describe('the shared budget across replicas', () => {
     expect(stats.maxInAnySecond).toBeLessThanOrEqual(BUDGET);
     expect(stats.answers['Throttling.User']).toBeUndefined();
     expect(result.statuses[500]).toBeUndefined();
+    expect(
+      replicas.map((replica) => replica.app.get<symbol, UpstreamBudget>(UPSTREAM_BUDGET).mode()),
+    ).toEqual(Array(REPLICAS).fill('shared'));
+  });
+});
+
+describe('the shared budget across replicas on a Redis Cluster', () => {
+  let cluster: RedisCluster;
+  let upstream: TestUpstream;
+  let replicas: TestService[];
+
+  beforeAll(async () => {
+    cluster = await RedisCluster.start();
+    upstream = await startUpstream({ qpsLimit: BUDGET });
+    VIDEOS.forEach((id) => upstream.emulator.addVideo(id));
+    replicas = [];
+    for (let i = 0; i < REPLICAS; i += 1) {
+      replicas.push(
+        await startService({
+          upstream,
+          listen: true,
+          env: {
+            REDIS_CLUSTER_NODES: cluster.nodes,
+            VOD_QPS_LIMIT: String(BUDGET),
+            VOD_MAX_WAIT_MS: '500',
+            CALLER_RATE_LIMIT: '100000',
+            CREDENTIAL_CACHE_TTL_MS: '0',
+          },
+        }),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((replica) => replica.close()));
+    await upstream.emulator.stop();
+    await cluster.stop();
+  });
+
+  it('holds the budget at three times the load', async () => {
+    const token = await replicas[0]!.token(VIDEOS);
+    const refreshOn = async (url: string, n: number): Promise<number> => {
+      const response = await fetch(`${url}/uploads/${VIDEOS[n % VIDEOS.length]}/refresh`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await response.arrayBuffer();
+      return response.status;
+    };
+
+    const result = await openLoopLoad(
+      replicas.map((replica) => replica.url!),
+      BUDGET * 3,
+      3,
+      refreshOn,
+    );
+
+    const stats = upstream.emulator.stats();
+    expect(stats.maxInAnySecond).toBeLessThanOrEqual(BUDGET);
+    expect(stats.answers['Throttling.User']).toBeUndefined();
+    expect(Object.keys(result.statuses).sort()).toEqual(['200', '429']);
+    expect(stats.accepted).toBeGreaterThanOrEqual(BUDGET * 3 * 0.8);
     expect(
       replicas.map((replica) => replica.app.get<symbol, UpstreamBudget>(UPSTREAM_BUDGET).mode()),
     ).toEqual(Array(REPLICAS).fill('shared'));

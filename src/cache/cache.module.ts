@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { type Redis } from 'ioredis';
 import { Clock } from '../common/clock';
-import { REDIS_CLIENT } from '../redis/redis.client';
+import { REDIS_CLIENT, type RedisClient } from '../redis/redis.client';
 import { CACHE_STORE, type CacheStore } from './cache-store';
 import { CacheMetrics } from './cache.metrics';
 import { CredentialCache } from './credential-cache';
@@ -15,7 +14,7 @@ import { SharedFlight } from './shared-flight';
     {
       provide: CACHE_STORE,
       inject: [REDIS_CLIENT, Clock],
-      useFactory: (redis: Redis | undefined, clock: Clock): CacheStore =>
+      useFactory: (redis: RedisClient | undefined, clock: Clock): CacheStore =>
         redis === undefined ? new MemoryCacheStore(clock) : new RedisCacheStore(redis),
     },
     CacheMetrics,

@@ -1,4 +1,4 @@
-import { type Redis } from 'ioredis';
+import { type RedisClient } from '../redis/redis.client';
 import { type CacheStore } from './cache-store';
 
 /** Keys of this service, kept apart from anything else in a shared Redis. */
@@ -7,7 +7,7 @@ const KEY_PREFIX = 'vod-refresh:cache:';
 export class RedisCacheStore implements CacheStore {
   readonly kind = 'redis';
 
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async get(key: string): Promise<string | undefined> {
     return (await this.redis.get(KEY_PREFIX + key)) ?? undefined;

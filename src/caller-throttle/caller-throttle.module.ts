@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { type Redis } from 'ioredis';
 import { Clock } from '../common/clock';
 import { CallerThrottleConfig } from '../config/app-config';
-import { REDIS_CLIENT } from '../redis/redis.client';
+import { REDIS_CLIENT, type RedisClient } from '../redis/redis.client';
 import { CallerThrottleGuard } from './caller-throttle.guard';
 import { MemoryCallerThrottleStorage, RedisCallerThrottleStorage } from './caller-throttle.storage';
 
@@ -12,7 +11,7 @@ import { MemoryCallerThrottleStorage, RedisCallerThrottleStorage } from './calle
   imports: [
     ThrottlerModule.forRootAsync({
       inject: [CallerThrottleConfig, REDIS_CLIENT, Clock],
-      useFactory: (config: CallerThrottleConfig, redis: Redis | undefined, clock: Clock) => ({
+      useFactory: (config: CallerThrottleConfig, redis: RedisClient | undefined, clock: Clock) => ({
         // Named "default" so the guard's header is plain Retry-After (others get a suffix).
         throttlers: [
           {

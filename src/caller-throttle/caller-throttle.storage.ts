@@ -1,7 +1,7 @@
+import { type RedisClient } from '../redis/redis.client';
 import { Logger } from '@nestjs/common';
 import { type ThrottlerStorage } from '@nestjs/throttler';
 import { type ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
-import { type Redis } from 'ioredis';
 import { type Clock } from '../common/clock';
 import { CALLER_HIT_SCRIPT } from './caller-throttle.scripts';
 
@@ -24,7 +24,7 @@ export class RedisCallerThrottleStorage implements ThrottlerStorage {
     ): Promise<[number, number, number, number]>;
   };
 
-  constructor(redis: Redis) {
+  constructor(redis: RedisClient) {
     redis.defineCommand('callerHit', { numberOfKeys: 2, lua: CALLER_HIT_SCRIPT });
     this.commands = redis as unknown as RedisCallerThrottleStorage['commands'];
   }

@@ -64,8 +64,24 @@ export class AuthConfig {
   ) {}
 }
 
+export interface RedisNode {
+  readonly host: string;
+  readonly port: number;
+}
+
+export type RedisTopology =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'standalone'; readonly url: string }
+  | { readonly kind: 'sentinel'; readonly sentinels: RedisNode[]; readonly masterName: string }
+  | { readonly kind: 'cluster'; readonly nodes: RedisNode[] };
+
 export class RedisConfig {
-  constructor(readonly url: string | undefined) {}
+  constructor(
+    readonly topology: RedisTopology,
+    /** For Sentinel and Cluster (a standalone URL carries its own). */
+    readonly password: string | undefined,
+    readonly tls: boolean,
+  ) {}
 }
 
 export class CallerThrottleConfig {

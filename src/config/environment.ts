@@ -21,6 +21,8 @@ const toFloat = ({ value }: { value: unknown }): unknown =>
     ? Number(value)
     : value;
 
+const HOST_PORT_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
+
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
@@ -35,6 +37,16 @@ export class Environment {
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+
+  @IsOptional()
+  @Matches(HOST_PORT_LIST, { message: 'must be a comma-separated list of host:port' })
+  REDIS_SENTINELS?: string;
+  @IsOptional() @IsString() @MinLength(1) REDIS_SENTINEL_NAME = 'mymaster';
+  @IsOptional()
+  @Matches(HOST_PORT_LIST, { message: 'must be a comma-separated list of host:port' })
+  REDIS_CLUSTER_NODES?: string;
+  @IsOptional() @IsString() @MinLength(1) REDIS_PASSWORD?: string;
+  @IsOptional() @IsIn(['true', 'false']) REDIS_TLS = 'false';
 
   @IsOptional() @IsString() @MinLength(1) @MaxLength(128) ALIBABA_CLOUD_ACCESS_KEY_ID?: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(256) ALIBABA_CLOUD_ACCESS_KEY_SECRET?: string;

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       credentials: undefined,
     });
     expect(config.budget.qpsLimit).toBe(80);
-    expect(config.redis.url).toBeUndefined();
+    expect(config.redis.topology).toEqual({ kind: 'none' });
   });
 
   it('defaults the budget to 40 calls per second outside the four 80-per-second regions', () => {
@@ -92,5 +92,34 @@ describe('loadConfig', () => {
 
   it('refuses a REDIS_URL of another scheme', () => {
     expect(errorOf({ ...MINIMAL, REDIS_URL: 'http://localhost:6379' })).toMatch(/^REDIS_URL: /);
+  });
+
+  it('reads a Sentinel or a Cluster topology, and refuses two at once', () => {
+    expect(
+      loadConfig({ ...MINIMAL, REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'vod' })
+        .redis.topology,
+    ).toEqual({
+      kind: 'sentinel',
+      masterName: 'vod',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26379 },
+      ],
+    });
+    expect(loadConfig({ ...MINIMAL, REDIS_CLUSTER_NODES: '10.0.0.1:6379' }).redis.topology).toEqual(
+      { kind: 'cluster', nodes: [{ host: '10.0.0.1', port: 6379 }] },
+    );
+    expect(
+      errorOf({ ...MINIMAL, REDIS_URL: 'redis://r:6379', REDIS_CLUSTER_NODES: 'r:6379' }),
+    ).toMatch(/at most one/);
+    expect(errorOf({ ...MINIMAL, REDIS_CLUSTER_NODES: 'no-port' })).toMatch(
+      /^REDIS_CLUSTER_NODES: /,
+    );
+  });
+
+  it('refuses a cache encryption key that is not 32 bytes of base64', () => {
+    expect(errorOf({ ...MINIMAL, CACHE_ENCRYPTION_KEY: 'c2hvcnQ=' })).toMatch(
+      /^CACHE_ENCRYPTION_KEY: /,
+    );
   });
 });

@@ -9,6 +9,8 @@ import {
   RedisConfig,
   VodConfig,
   type JwtKeySource,
+  type RedisNode,
+  type RedisTopology,
 } from './app-config';
 import { Environment } from './environment';
 import { defaultVodEndpoint, documentedQpsLimit } from './vod-regions';
@@ -68,7 +70,7 @@ export function loadConfig(raw: RawEnvironment): LoadedConfig {
       env.AUTH_AUDIENCE,
       env.AUTH_CLOCK_TOLERANCE_S,
     ),
-    redis: new RedisConfig(env.REDIS_URL),
+    redis: new RedisConfig(readRedisTopology(env), env.REDIS_PASSWORD, env.REDIS_TLS === 'true'),
     callerThrottle: new CallerThrottleConfig(
       env.CALLER_RATE_LIMIT,
       env.CALLER_RATE_WINDOW_S * 1000,
@@ -101,6 +103,9 @@ function validateEnvironment(raw: RawEnvironment): Environment {
 /** Optional variables have no initializer, so `Object.keys(new Environment())` misses them. */
 const OPTIONAL_KEYS = [
   'REDIS_URL',
+  'REDIS_SENTINELS',
+  'REDIS_CLUSTER_NODES',
+  'REDIS_PASSWORD',
   'ALIBABA_CLOUD_ACCESS_KEY_ID',
   'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
   'ALIBABA_CLOUD_SECURITY_TOKEN',
@@ -154,6 +159,38 @@ function readCredentials(env: Environment): VodConfig['credentials'] {
   return env.ALIBABA_CLOUD_SECURITY_TOKEN === undefined
     ? { accessKeyId: id, accessKeySecret: secret }
     : { accessKeyId: id, accessKeySecret: secret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN };
+}
+
+function readRedisTopology(env: Environment): RedisTopology {
+  const chosen = [env.REDIS_URL, env.REDIS_SENTINELS, env.REDIS_CLUSTER_NODES].filter(
+    (value) => value !== undefined,
+  );
+  if (chosen.length > 1) {
+    throw new ConfigError(
+      'REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES: set at most one of them',
+    );
+  }
+  if (env.REDIS_URL !== undefined) {
+    return { kind: 'standalone', url: env.REDIS_URL };
+  }
+  if (env.REDIS_SENTINELS !== undefined) {
+    return {
+      kind: 'sentinel',
+      sentinels: parseNodes(env.REDIS_SENTINELS),
+      masterName: env.REDIS_SENTINEL_NAME,
+    };
+  }
+  if (env.REDIS_CLUSTER_NODES !== undefined) {
+    return { kind: 'cluster', nodes: parseNodes(env.REDIS_CLUSTER_NODES) };
+  }
+  return { kind: 'none' };
+}
+
+function parseNodes(list: string): RedisNode[] {
+  return list.split(',').map((node) => {
+    const at = node.lastIndexOf(':');
+    return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+  });
 }
 
 function readKeySource(env: Environment): JwtKeySource {

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { type Redis } from 'ioredis';
 import { Clock } from '../common/clock';
 import { BudgetConfig } from '../config/app-config';
-import { REDIS_CLIENT } from '../redis/redis.client';
+import { REDIS_CLIENT, type RedisClient } from '../redis/redis.client';
 import { BudgetMetrics } from './budget.metrics';
 import { LocalUpstreamBudget } from './local-upstream-budget';
 import { RedisUpstreamBudget } from './redis-upstream-budget';
@@ -20,7 +19,7 @@ import { UPSTREAM_BUDGET, type UpstreamBudget } from './upstream-budget';
       inject: [BudgetConfig, REDIS_CLIENT, Clock, BudgetMetrics],
       useFactory: (
         config: BudgetConfig,
-        redis: Redis | undefined,
+        redis: RedisClient | undefined,
         clock: Clock,
         metrics: BudgetMetrics,
       ): UpstreamBudget =>

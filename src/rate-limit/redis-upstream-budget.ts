@@ -5,11 +5,10 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { type Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { BudgetConfig } from '../config/app-config';
-import { REDIS_CLIENT } from '../redis/redis.client';
+import { REDIS_CLIENT, type RedisClient } from '../redis/redis.client';
 import { BudgetMetrics } from './budget.metrics';
 import { BACK_OFF_SCRIPT, HEARTBEAT_SCRIPT, RESERVE_SCRIPT } from './redis-schedule.scripts';
 import { SlotSchedule } from './slot-schedule';
@@ -78,7 +77,7 @@ export class RedisUpstreamBudget implements UpstreamBudget, OnModuleInit, OnAppl
 
   constructor(
     private readonly config: BudgetConfig,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly clock: Clock,
     private readonly metrics: BudgetMetrics,
   ) {

@@ -1,7 +1,11 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { type RedisConfig } from '../config/app-config';
 
-/** Injection token of the shared ioredis client; its value is undefined when REDIS_URL is unset. */
+/** Injection token of the shared Redis client; its value is undefined when no Redis is configured. */
 export const REDIS_CLIENT = Symbol('RedisClient');
+
+/** Standalone (or Sentinel-managed) Redis, or a Redis Cluster: the same commands either way. */
+export type RedisClient = Redis | Cluster;
 
 /**
  * ioredis's defaults suit a cache that can wait, not a limiter on the request path: during an
@@ -19,6 +23,37 @@ export const FAIL_FAST_OPTIONS: RedisOptions = {
   enableReadyCheck: true,
 };
 
-export function createRedisClient(url: string, connectionName: string): Redis {
-  return new Redis(url, { ...FAIL_FAST_OPTIONS, connectionName });
+/** The client the configuration asks for: REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES. */
+export function createRedisClient(
+  config: RedisConfig,
+  connectionName: string,
+): RedisClient | undefined {
+  const common: RedisOptions = {
+    ...FAIL_FAST_OPTIONS,
+    connectionName,
+    ...(config.password === undefined ? {} : { password: config.password }),
+    ...(config.tls ? { tls: {} } : {}),
+  };
+  switch (config.topology.kind) {
+    case 'none':
+      return undefined;
+    case 'standalone':
+      return new Redis(config.topology.url, { ...FAIL_FAST_OPTIONS, connectionName });
+    case 'sentinel':
+      return new Redis({
+        ...common,
+        sentinels: config.topology.sentinels,
+        name: config.topology.masterName,
+        sentinelRetryStrategy: (attempt: number) => Math.min(50 * attempt, 500),
+      });
+    case 'cluster':
+      return new Cluster(config.topology.nodes, {
+        redisOptions: common,
+        enableOfflineQueue: false,
+        enableReadyCheck: true,
+        maxRedirections: 4,
+        clusterRetryStrategy: (attempt: number) => Math.min(50 * attempt, 500),
+        slotsRefreshTimeout: 1_000,
+      });
+  }
 }

@@ -1,11 +1,10 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { type Redis } from 'ioredis';
 import { RedisConfig } from '../config/app-config';
-import { createRedisClient, REDIS_CLIENT } from './redis.client';
+import { createRedisClient, REDIS_CLIENT, type RedisClient } from './redis.client';
 
 const STARTUP_CONNECT_WAIT_MS = 2_000;
 
-function connected(client: Redis, ms: number): Promise<boolean> {
+function connected(client: RedisClient, ms: number): Promise<boolean> {
   if (client.status === 'ready') {
     return Promise.resolve(true);
   }
@@ -29,13 +28,14 @@ function connected(client: Redis, ms: number): Promise<boolean> {
     {
       provide: REDIS_CLIENT,
       inject: [RedisConfig],
-      useFactory: async (config: RedisConfig): Promise<Redis | undefined> => {
+      useFactory: async (config: RedisConfig): Promise<RedisClient | undefined> => {
         const logger = new Logger('Redis');
-        if (config.url === undefined) {
-          logger.log('REDIS_URL unset: in-memory store, correct for a single instance only');
+        const client = createRedisClient(config, 'vod-upload-refresh');
+        if (client === undefined) {
+          logger.log('no Redis configured: in-memory store, correct for a single instance only');
           return undefined;
         }
-        const client = createRedisClient(config.url, 'vod-upload-refresh');
+        logger.log(`Redis topology: ${config.topology.kind}`);
         client.on('error', (error: Error) => logger.warn(`redis: ${error.message}`));
         // Commands fail while disconnected (no offline queue), so give the first connection a
         // moment; if Redis is not there, start anyway: readiness and the fallbacks report it.
@@ -51,7 +51,7 @@ function connected(client: Redis, ms: number): Promise<boolean> {
   exports: [REDIS_CLIENT],
 })
 export class RedisModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis | undefined) {}
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: RedisClient | undefined) {}
 
   async onApplicationShutdown(): Promise<void> {
     if (this.redis !== undefined && this.redis.status !== 'end') {
