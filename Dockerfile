@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The LTS line the container ships, pinned by version (the tests also run on Node 20 here).
-ARG NODE_IMAGE=node:24.9.0-bookworm-slim
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
