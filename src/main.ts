@@ -18,4 +18,10 @@ async function main(): Promise<void> {
   await app.listen({ port: config.http.port, host: config.http.host });
 }
 
-void main();
+main().catch((error: unknown) => {
+  // One line, no stack: e.g. the port is taken, or a key is unusable.
+  process.stderr.write(
+    `start-up failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

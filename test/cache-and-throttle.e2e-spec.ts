@@ -76,7 +76,7 @@ describe('the credential cache and shared flights', () => {
       expect(new Set(answers.map((r) => r.body.uploadAuth)).size).toBe(1);
       expect(upstream.emulator.stats().accepted).toBe(1);
       const stored = await Promise.all(
-        (await inspect.keys('vod-refresh:cache:credential:*')).map((key) => inspect.get(key)),
+        (await inspect.keys('vod-refresh:*:cache:credential:*')).map((key) => inspect.get(key)),
       );
       expect(stored).toHaveLength(1);
       expect(stored[0]).not.toContain(answers[0]!.body.uploadAuth);
@@ -101,7 +101,7 @@ describe('the credential cache and shared flights', () => {
         ),
       );
       expect(values.join('\n')).not.toContain(first.body.uploadAuth);
-      expect(await inspect.keys('vod-refresh:cache:credential:*')).toEqual([]);
+      expect(await inspect.keys('vod-refresh:*:cache:credential:*')).toEqual([]);
       await a.close();
       await upstream.emulator.stop();
     });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { BudgetConfig } from '../config/app-config';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.client';
 import { CACHE_STORE, type CacheStore } from './cache-store';
 import { CacheMetrics } from './cache.metrics';
@@ -13,9 +14,15 @@ import { SharedFlight } from './shared-flight';
   providers: [
     {
       provide: CACHE_STORE,
-      inject: [REDIS_CLIENT, Clock],
-      useFactory: (redis: RedisClient | undefined, clock: Clock): CacheStore =>
-        redis === undefined ? new MemoryCacheStore(clock) : new RedisCacheStore(redis),
+      inject: [REDIS_CLIENT, Clock, BudgetConfig],
+      useFactory: (
+        redis: RedisClient | undefined,
+        clock: Clock,
+        budget: BudgetConfig,
+      ): CacheStore =>
+        redis === undefined
+          ? new MemoryCacheStore(clock)
+          : new RedisCacheStore(redis, `vod-refresh:${budget.name}:cache:`),
     },
     CacheMetrics,
     CredentialCache,

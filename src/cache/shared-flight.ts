@@ -4,10 +4,7 @@ import { CACHE_STORE, type CacheStore } from './cache-store';
 import { CacheMetrics } from './cache.metrics';
 import { CredentialCache, type CachedCredential } from './credential-cache';
 
-/** A claim on "I am calling VOD for this video" lasts at most this long. */
-const FLIGHT_CLAIM_MS = 5_000;
 const POLL_MS = 20;
-const MAX_JOIN_WAIT_MS = 3_000;
 
 /**
  * Makes concurrent refreshes of one video share a single call to VOD: within this replica by
@@ -54,23 +51,26 @@ export class SharedFlight {
       return this.callAndCache(call);
     }
     const claim = `flight:${videoId}`;
-    if (await this.store.claim(claim, FLIGHT_CLAIM_MS).catch(() => true)) {
+    // The claim lasts as long as the claimant's own deadline: it cannot lapse mid-call.
+    const claimMs = Math.max(1, deadline - this.clock.now());
+    if (await this.store.claim(claim, claimMs).catch(() => true)) {
       try {
         return await this.callAndCache(call);
       } finally {
         await this.store.delete(claim).catch(() => undefined);
       }
     }
-    const until = Math.min(deadline, this.clock.now() + MAX_JOIN_WAIT_MS);
-    while (this.clock.now() < until) {
+    while (this.clock.now() < deadline) {
       await this.clock.sleep(POLL_MS);
+      const claimed = await this.store.exists(claim).catch(() => false);
+      // Read the cache after checking the claim: the claimant caches before releasing.
       const cached = await this.cache.get(videoId);
       if (cached !== undefined) {
         this.metrics.flightJoins.inc({ scope: 'remote' });
         return cached;
       }
-      if (!(await this.store.exists(claim).catch(() => false))) {
-        break;
+      if (!claimed) {
+        break; // the claimant failed (its error is not shared): call ourselves
       }
     }
     return this.callAndCache(call);

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { Clock } from '../common/clock';
-import { CallerThrottleConfig } from '../config/app-config';
+import { BudgetConfig, CallerThrottleConfig } from '../config/app-config';
 import { REDIS_CLIENT, type RedisClient } from '../redis/redis.client';
 import { CallerThrottleGuard } from './caller-throttle.guard';
 import { MemoryCallerThrottleStorage, RedisCallerThrottleStorage } from './caller-throttle.storage';
@@ -10,8 +10,13 @@ import { MemoryCallerThrottleStorage, RedisCallerThrottleStorage } from './calle
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [CallerThrottleConfig, REDIS_CLIENT, Clock],
-      useFactory: (config: CallerThrottleConfig, redis: RedisClient | undefined, clock: Clock) => ({
+      inject: [CallerThrottleConfig, REDIS_CLIENT, Clock, BudgetConfig],
+      useFactory: (
+        config: CallerThrottleConfig,
+        redis: RedisClient | undefined,
+        clock: Clock,
+        budget: BudgetConfig,
+      ) => ({
         // Named "default" so the guard's header is plain Retry-After (others get a suffix).
         throttlers: [
           {
@@ -24,7 +29,7 @@ import { MemoryCallerThrottleStorage, RedisCallerThrottleStorage } from './calle
         storage:
           redis === undefined
             ? new MemoryCallerThrottleStorage(clock)
-            : new RedisCallerThrottleStorage(redis),
+            : new RedisCallerThrottleStorage(redis, budget.name),
       }),
     }),
   ],

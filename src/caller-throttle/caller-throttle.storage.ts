@@ -24,7 +24,11 @@ export class RedisCallerThrottleStorage implements ThrottlerStorage {
     ): Promise<[number, number, number, number]>;
   };
 
-  constructor(redis: RedisClient) {
+  /** @param namespace this deployment's name (VOD_BUDGET_NAME), apart from others in one Redis */
+  constructor(
+    redis: RedisClient,
+    private readonly namespace: string,
+  ) {
     redis.defineCommand('callerHit', { numberOfKeys: 2, lua: CALLER_HIT_SCRIPT });
     this.commands = redis as unknown as RedisCallerThrottleStorage['commands'];
   }
@@ -35,7 +39,7 @@ export class RedisCallerThrottleStorage implements ThrottlerStorage {
     limit: number,
     blockDuration: number,
   ): Promise<ThrottlerStorageRecord> {
-    const tag = `{caller-throttle:${key}}`;
+    const tag = `{caller-throttle:${this.namespace}:${key}}`;
     try {
       const [hits, windowMs, blocked, blockMs] = await this.commands.callerHit(
         `${tag}:hits`,

@@ -74,7 +74,7 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(5) VOD_MAX_ATTEMPTS = 3;
   @IsOptional() @Transform(toInt) @IsInt() @Min(500) @Max(120000) REQUEST_DEADLINE_MS = 8000;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) VOD_MAX_WAITERS = 1000;
-  @IsOptional() @Transform(toFloat) @Min(0) @Max(0.2) VOD_BUDGET_MARGIN = 0.015;
+  @IsOptional() @Transform(toFloat) @Min(0.005) @Max(0.2) VOD_BUDGET_MARGIN = 0.015;
   @IsOptional() @IsIn(['local', 'deny']) VOD_BUDGET_ON_REDIS_ERROR: 'local' | 'deny' = 'local';
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) VOD_BUDGET_REPLICAS = 2;
   @IsOptional()

@@ -1,4 +1,5 @@
 import { plainToInstance } from 'class-transformer';
+import { createPublicKey } from 'node:crypto';
 import { validateSync, type ValidationError } from 'class-validator';
 import {
   AuthConfig,
@@ -161,6 +162,16 @@ function readCredentials(env: Environment): VodConfig['credentials'] {
     : { accessKeyId: id, accessKeySecret: secret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN };
 }
 
+const SUPPORTED_KEY_TYPES = new Set(['rsa', 'rsa-pss', 'ec', 'ed25519']);
+
+function publicKeyType(pem: string): string | undefined {
+  try {
+    return createPublicKey(pem).asymmetricKeyType;
+  } catch {
+    return undefined;
+  }
+}
+
 function readRedisTopology(env: Environment): RedisTopology {
   const chosen = [env.REDIS_URL, env.REDIS_SENTINELS, env.REDIS_CLUSTER_NODES].filter(
     (value) => value !== undefined,
@@ -199,7 +210,14 @@ function readKeySource(env: Environment): JwtKeySource {
     sources.push({ kind: 'jwks', url: env.AUTH_JWKS_URL, cooldownMs: env.AUTH_JWKS_COOLDOWN_MS });
   }
   if (env.AUTH_JWT_PUBLIC_KEY !== undefined) {
-    sources.push({ kind: 'public-key', pem: env.AUTH_JWT_PUBLIC_KEY.replace(/\\n/g, '\n') });
+    const pem = env.AUTH_JWT_PUBLIC_KEY.replace(/\\n/g, '\n');
+    const type = publicKeyType(pem);
+    if (type === undefined || !SUPPORTED_KEY_TYPES.has(type)) {
+      throw new ConfigError(
+        'AUTH_JWT_PUBLIC_KEY: must be an RSA, EC (P-256/384/521) or Ed25519 public key in PEM',
+      );
+    }
+    sources.push({ kind: 'public-key', pem });
   }
   if (env.AUTH_JWT_SECRET !== undefined) {
     sources.push({ kind: 'shared-secret', secret: env.AUTH_JWT_SECRET });

@@ -2,6 +2,7 @@ import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common
 import { type FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
 import { CACHE_STORE, type CacheStore } from '../cache/cache-store';
+import { BudgetConfig } from '../config/app-config';
 import { UPSTREAM_BUDGET, type UpstreamBudget } from '../rate-limit/upstream-budget';
 import { VodCredentials } from '../vod/vod-credentials';
 
@@ -25,6 +26,7 @@ export class HealthController {
     @Inject(CACHE_STORE) private readonly store: CacheStore,
     @Inject(UPSTREAM_BUDGET) private readonly budget: UpstreamBudget,
     private readonly credentials: VodCredentials,
+    private readonly budgetConfig: BudgetConfig,
   ) {}
 
   @Get('healthz')
@@ -41,7 +43,8 @@ export class HealthController {
     // Without Redis a replica still serves on its local share of the budget, so it stays in
     // rotation (taking every replica out at once would turn a Redis outage into a full one);
     // only when the operator chose `deny` does a Redis outage make it not ready.
-    const ready = credentials === 'present' && !(store === 'redis_down' && budget === 'deny');
+    const denies = this.budgetConfig.onRedisError === 'deny' && store !== 'memory';
+    const ready = credentials === 'present' && !(store === 'redis_down' && denies);
     const degraded = store === 'redis_down' || budget === 'fallback';
     void reply.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return {

@@ -3,6 +3,9 @@
  * (TIME), never a replica's. Both touch one key, `{vod-budget:<name>}:tat`, whose hash tag keeps
  * everything of one account in one Cluster slot. Times are microseconds.
  *
+ * Each script starts with redis.replicate_commands(): Redis 3.2 to 4.x refuse a write after TIME
+ * without it (Redis 5 and later do this by default, and accept the call).
+ *
  * The key holds the schedule's "theoretical arrival time": when the next free slot starts. It has
  * no TTL on purpose: a missing key then means Redis lost its data (restart, failover, flush), and
  * the script starts the new schedule `fresh_floor` ahead so that it cannot overlap slots the old
@@ -17,6 +20,7 @@
  * Returns { granted (1|0), delay until the slot, or until the next free slot when refused (us) }.
  */
 export const RESERVE_SCRIPT = `
+redis.replicate_commands()
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local stored = tonumber(redis.call('GET', KEYS[1]))
@@ -37,6 +41,7 @@ return {1, slot - now}
  *         may have granted locally).
  */
 export const BACK_OFF_SCRIPT = `
+redis.replicate_commands()
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local tat = tonumber(redis.call('GET', KEYS[1])) or now
@@ -51,6 +56,7 @@ return 1
  * Returns how many replicas are alive: each one's share of the budget during a Redis outage.
  */
 export const HEARTBEAT_SCRIPT = `
+redis.replicate_commands()
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 redis.call('ZADD', KEYS[1], now, ARGV[1])

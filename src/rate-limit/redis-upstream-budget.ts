@@ -97,9 +97,13 @@ export class RedisUpstreamBudget implements UpstreamBudget, OnModuleInit, OnAppl
     redis.defineCommand('vodBudgetBackOff', { numberOfKeys: 1, lua: BACK_OFF_SCRIPT });
     redis.defineCommand('vodBudgetHeartbeat', { numberOfKeys: 1, lua: HEARTBEAT_SCRIPT });
     this.commands = redis as unknown as ScheduleCommands;
-    redis.on('close', () => {
+    const disconnected = (): void => {
       this.sawDisconnect = true;
-    });
+    };
+    // A Cluster emits 'close' only when every node is gone; one master restarting shows as these.
+    for (const event of ['close', '-node', 'node error']) {
+      redis.on(event, disconnected);
+    }
   }
 
   onModuleInit(): void {
@@ -128,18 +132,25 @@ export class RedisUpstreamBudget implements UpstreamBudget, OnModuleInit, OnAppl
   async acquire(request: BudgetRequest): Promise<BudgetGrant> {
     const startedAt = this.clock.monotonic();
     if (!this.fallback && startedAt >= this.localUntil) {
-      try {
-        return await this.waiter.acquire(
-          this.config.maxWaitMs,
-          request.deadline,
-          'redis',
-          (limit) => this.reserveShared(limit),
-        );
-      } catch (error) {
-        if (!(error instanceof RedisUnavailable)) {
-          throw error;
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await this.waiter.acquire(
+            this.config.maxWaitMs - (this.clock.monotonic() - startedAt),
+            request.deadline,
+            'redis',
+            (limit) => this.reserveShared(limit),
+          );
+        } catch (error) {
+          if (!(error instanceof RedisUnavailable)) {
+            throw error;
+          }
+          // A timeout can be our own pause (GC, CPU throttling) rather than Redis's: if Redis
+          // answers a PING now, try once more instead of leaving the shared schedule.
+          if (attempt > 1 || !(await this.redisAnswers())) {
+            this.enterFallback(error.message);
+            break;
+          }
         }
-        this.enterFallback(error.message);
       }
     }
     if (this.fallback && this.config.onRedisError === 'deny') {
@@ -183,6 +194,14 @@ export class RedisUpstreamBudget implements UpstreamBudget, OnModuleInit, OnAppl
     return granted === 1
       ? { slotAt: sent + delayMs, wakeAt: received + delayMs }
       : { retryInMs: delayMs };
+  }
+
+  private async redisAnswers(): Promise<boolean> {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
   }
 
   private enterFallback(reason: string): void {

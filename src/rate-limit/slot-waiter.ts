@@ -51,7 +51,11 @@ export class SlotWaiter {
           this.metrics.decided('rejected', source);
           throw new BudgetExhaustedError(retryAfterSeconds(reservation.retryInMs));
         }
-        await this.clock.sleep((reservation.wakeAt ?? reservation.slotAt) - this.clock.monotonic());
+        const wakeAt = reservation.wakeAt ?? reservation.slotAt;
+        // Timers may fire a little early; a call must never go out before its slot.
+        while (this.clock.monotonic() < wakeAt) {
+          await this.clock.sleep(Math.max(1, wakeAt - this.clock.monotonic()));
+        }
         const latenessMs = this.clock.monotonic() - reservation.slotAt;
         this.metrics.lateness.observe(Math.max(0, latenessMs) / 1000);
         if (latenessMs <= this.latenessToleranceMs) {

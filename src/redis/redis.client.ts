@@ -44,6 +44,9 @@ export function createRedisClient(
         ...common,
         sentinels: config.topology.sentinels,
         name: config.topology.masterName,
+        // Without these ioredis would talk to the master and the sentinels in clear.
+        ...(config.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
+        ...(config.password === undefined ? {} : { sentinelPassword: config.password }),
         sentinelRetryStrategy: (attempt: number) => Math.min(50 * attempt, 500),
       });
     case 'cluster':

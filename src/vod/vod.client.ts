@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'undici';
 import { Clock } from '../common/clock';
-import { VodConfig } from '../config/app-config';
+import { BudgetConfig, VodConfig } from '../config/app-config';
 import {
   BudgetExhaustedError,
   UPSTREAM_BUDGET,
@@ -28,7 +28,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 const MIN_ATTEMPT_MS = 50;
 /** How far a Throttling answer pushes the shared schedule back. */
 const THROTTLING_BACKOFF_MS = 1000;
-const POOL_CONNECTIONS = 64;
+const MIN_POOL_CONNECTIONS = 64;
 
 /** A fresh upload credential, as VOD returned it. */
 export interface RefreshedUpload {
@@ -44,13 +44,14 @@ export interface RefreshedUpload {
  * budget slot for every attempt.
  */
 @Injectable()
-export class VodClient implements OnModuleDestroy {
+export class VodClient implements OnApplicationShutdown {
   private readonly logger = new Logger(VodClient.name);
   private readonly pool: Pool;
   private readonly basePath: string;
 
   constructor(
     private readonly config: VodConfig,
+    budgetConfig: BudgetConfig,
     private readonly credentials: VodCredentials,
     @Inject(UPSTREAM_BUDGET) private readonly budget: UpstreamBudget,
     private readonly clock: Clock,
@@ -60,13 +61,19 @@ export class VodClient implements OnModuleDestroy {
     const endpoint = new URL(config.endpoint);
     this.basePath = endpoint.pathname.endsWith('/') ? endpoint.pathname : `${endpoint.pathname}/`;
     this.pool = new Pool(endpoint.origin, {
-      connections: POOL_CONNECTIONS,
+      // Enough connections for every call the budget can have in flight (limit x timeout): a
+      // call queued here for a connection would reach VOD late, bunched with later slots.
+      connections: Math.max(
+        MIN_POOL_CONNECTIONS,
+        Math.ceil((budgetConfig.qpsLimit * config.timeoutMs) / 1000) + MIN_POOL_CONNECTIONS / 4,
+      ),
       keepAliveTimeout: 30_000,
       connect: { timeout: Math.min(config.timeoutMs, 2_000) },
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the HTTP server stopped taking requests, so in-flight ones finish their calls. */
+  async onApplicationShutdown(): Promise<void> {
     await this.pool.close();
   }
 
