@@ -45,6 +45,10 @@ export class LocalUpstreamBudget implements UpstreamBudget, OnModuleInit {
     );
   }
 
+  forfeit(grant: BudgetGrant): void {
+    this.metrics.decided('forfeited', grant.source);
+  }
+
   backOff(ms: number): Promise<void> {
     this.schedule.startNoEarlierThan(this.clock.monotonic() + ms);
     return Promise.resolve();

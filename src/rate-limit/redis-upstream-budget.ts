@@ -163,6 +163,10 @@ export class RedisUpstreamBudget implements UpstreamBudget, OnModuleInit, OnAppl
     );
   }
 
+  forfeit(grant: BudgetGrant): void {
+    this.metrics.decided('forfeited', grant.source);
+  }
+
   async backOff(ms: number): Promise<void> {
     this.localShare.startNoEarlierThan(this.clock.monotonic() + ms);
     if (!this.fallback) {

@@ -62,7 +62,7 @@ export class SlotWaiter {
           const waitedMs = this.clock.monotonic() - startedAt;
           this.metrics.decided('granted', source);
           this.metrics.wait.observe(waitedMs / 1000);
-          return { waitedMs, source };
+          return { waitedMs, source, sendBy: reservation.slotAt + this.latenessToleranceMs };
         }
         this.metrics.decided('forfeited', source);
       }

@@ -6,6 +6,11 @@ export interface BudgetGrant {
   readonly waitedMs: number;
   /** Which implementation granted it (for metrics): the shared schedule or a local one. */
   readonly source: 'redis' | 'local';
+  /**
+   * The last Clock.monotonic() moment the call may still be sent. Past it (a stall between the
+   * grant and the send), the caller must give the slot up with `forfeit` and ask again.
+   */
+  readonly sendBy: number;
 }
 
 export interface BudgetRequest {
@@ -24,6 +29,9 @@ export interface UpstreamBudget {
    *   `min(deadline, now + VOD_MAX_WAIT_MS)` or too many callers already wait here.
    */
   acquire(request: BudgetRequest): Promise<BudgetGrant>;
+
+  /** The caller could not send in time; the slot stays unused (counted, nothing else). */
+  forfeit(grant: BudgetGrant): void;
 
   /** VOD answered `Throttling*`: push the schedule back for everyone sharing it. */
   backOff(ms: number): Promise<void>;

@@ -5,6 +5,7 @@ import { BudgetConfig, VodConfig } from '../config/app-config';
 import {
   BudgetExhaustedError,
   UPSTREAM_BUDGET,
+  type BudgetGrant,
   type UpstreamBudget,
 } from '../rate-limit/upstream-budget';
 import { retryDelayMs } from './retry-backoff';
@@ -122,27 +123,34 @@ export class VodClient implements OnApplicationShutdown {
         this.metrics.retries.inc({ action });
       }
       const credentials = await this.credentials.resolve();
-      try {
-        await this.budget.acquire({ deadline: deadline - MIN_ATTEMPT_MS });
-      } catch (error) {
-        // A retry that finds no slot reports what went wrong with VOD, not the budget.
-        if (lastError !== undefined && error instanceof BudgetExhaustedError) {
-          throw lastError;
+      let query: string;
+      for (;;) {
+        let grant: BudgetGrant;
+        try {
+          grant = await this.budget.acquire({ deadline: deadline - MIN_ATTEMPT_MS });
+        } catch (error) {
+          // A retry that finds no slot reports what went wrong with VOD, not the budget.
+          if (lastError !== undefined && error instanceof BudgetExhaustedError) {
+            throw lastError;
+          }
+          throw error;
         }
-        throw error;
+        const params = rpcParams(
+          { Action: action, ...actionParams },
+          VOD_API_VERSION,
+          credentials,
+          new Date(this.clock.now()),
+          this.nonce.next(),
+        );
+        query = signedQuery(params, credentials.accessKeySecret);
+        // The last moment before the send: a stall since the grant would bunch this call with
+        // the next slot's, so the slot stays unused and we ask again.
+        if (this.clock.monotonic() <= grant.sendBy) {
+          break;
+        }
+        this.budget.forfeit(grant);
       }
-      const params = rpcParams(
-        { Action: action, ...actionParams },
-        VOD_API_VERSION,
-        credentials,
-        new Date(this.clock.now()),
-        this.nonce.next(),
-      );
-      const answer = await this.send(
-        action,
-        signedQuery(params, credentials.accessKeySecret),
-        deadline,
-      );
+      const answer = await this.send(action, query, deadline);
       if (answer.kind === 'ok') {
         return answer.body;
       }
