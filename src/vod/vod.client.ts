@@ -52,7 +52,7 @@ export class VodClient implements OnApplicationShutdown {
 
   constructor(
     private readonly config: VodConfig,
-    budgetConfig: BudgetConfig,
+    private readonly budgetConfig: BudgetConfig,
     private readonly credentials: VodCredentials,
     @Inject(UPSTREAM_BUDGET) private readonly budget: UpstreamBudget,
     private readonly clock: Clock,
@@ -124,10 +124,15 @@ export class VodClient implements OnApplicationShutdown {
       }
       const credentials = await this.credentials.resolve();
       let query: string;
+      // One wait limit per attempt, however many slots a late send forfeits.
+      const slotDeadline = Math.min(
+        deadline - MIN_ATTEMPT_MS,
+        this.clock.now() + this.budgetConfig.maxWaitMs,
+      );
       for (;;) {
         let grant: BudgetGrant;
         try {
-          grant = await this.budget.acquire({ deadline: deadline - MIN_ATTEMPT_MS });
+          grant = await this.budget.acquire({ deadline: slotDeadline });
         } catch (error) {
           // A retry that finds no slot reports what went wrong with VOD, not the budget.
           if (lastError !== undefined && error instanceof BudgetExhaustedError) {
