@@ -14,6 +14,44 @@ const BUDGET = 40;
 const REPLICAS = 3;
 const VIDEOS = Array.from({ length: 50 }, (_, n) => videoId(n + 1));
 
+/** Replicas sharing one upstream, on the given Redis settings, measuring the budget alone. */
+async function startReplicas(
+  upstream: TestUpstream,
+  redisEnv: Record<string, string>,
+): Promise<TestService[]> {
+  const replicas: TestService[] = [];
+  for (let i = 0; i < REPLICAS; i += 1) {
+    replicas.push(
+      await startService({
+        upstream,
+        listen: true,
+        env: {
+          ...redisEnv,
+          VOD_QPS_LIMIT: String(BUDGET),
+          VOD_MAX_WAIT_MS: '500',
+          VOD_BUDGET_REPLICAS: String(REPLICAS),
+          // One test user and no credential cache: every request is a call to budget for.
+          CALLER_RATE_LIMIT: '100000',
+          CREDENTIAL_CACHE_TTL_MS: '0',
+        },
+      }),
+    );
+  }
+  return replicas;
+}
+
+/** POST one refresh for the n-th video to a replica; resolves to the status. */
+function refresher(token: string): (url: string, n: number) => Promise<number> {
+  return async (url, n) => {
+    const response = await fetch(`${url}/uploads/${VIDEOS[n % VIDEOS.length]}/refresh`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await response.arrayBuffer();
+    return response.status;
+  };
+}
+
 /**
  * Several replicas, one real Redis, one emulated VOD that throttles past the same budget: under
  * overload the emulator must never count more than the budget in any sliding second, nor answer
@@ -29,24 +67,7 @@ describe('the shared budget across replicas', () => {
     redis = await RedisServer.start();
     upstream = await startUpstream({ qpsLimit: BUDGET });
     VIDEOS.forEach((id) => upstream.emulator.addVideo(id));
-    replicas = [];
-    for (let i = 0; i < REPLICAS; i += 1) {
-      replicas.push(
-        await startService({
-          upstream,
-          listen: true,
-          env: {
-            REDIS_URL: redis.url,
-            VOD_QPS_LIMIT: String(BUDGET),
-            VOD_MAX_WAIT_MS: '500',
-            VOD_BUDGET_REPLICAS: String(REPLICAS),
-            // Measure the budget alone: one test user, no credential cache.
-            CALLER_RATE_LIMIT: '100000',
-            CREDENTIAL_CACHE_TTL_MS: '0',
-          },
-        }),
-      );
-    }
+    replicas = await startReplicas(upstream, { REDIS_URL: redis.url });
     token = await replicas[0]!.token(VIDEOS);
   });
 
@@ -56,14 +77,7 @@ describe('the shared budget across replicas', () => {
     await redis.stop();
   });
 
-  const refresh = async (url: string, n: number): Promise<number> => {
-    const response = await fetch(`${url}/uploads/${VIDEOS[n % VIDEOS.length]}/refresh`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-    });
-    await response.arrayBuffer();
-    return response.status;
-  };
+  const refresh = (url: string, n: number): Promise<number> => refresher(token)(url, n);
 
   it('holds the budget at three times the load and still uses most of it', async () => {
     upstream.emulator.resetStats();
@@ -141,22 +155,7 @@ describe('the shared budget across replicas on a Redis Cluster', () => {
     cluster = await RedisCluster.start();
     upstream = await startUpstream({ qpsLimit: BUDGET });
     VIDEOS.forEach((id) => upstream.emulator.addVideo(id));
-    replicas = [];
-    for (let i = 0; i < REPLICAS; i += 1) {
-      replicas.push(
-        await startService({
-          upstream,
-          listen: true,
-          env: {
-            REDIS_CLUSTER_NODES: cluster.nodes,
-            VOD_QPS_LIMIT: String(BUDGET),
-            VOD_MAX_WAIT_MS: '500',
-            CALLER_RATE_LIMIT: '100000',
-            CREDENTIAL_CACHE_TTL_MS: '0',
-          },
-        }),
-      );
-    }
+    replicas = await startReplicas(upstream, { REDIS_CLUSTER_NODES: cluster.nodes });
   });
 
   afterAll(async () => {
@@ -167,14 +166,7 @@ describe('the shared budget across replicas on a Redis Cluster', () => {
 
   it('holds the budget at three times the load', async () => {
     const token = await replicas[0]!.token(VIDEOS);
-    const refreshOn = async (url: string, n: number): Promise<number> => {
-      const response = await fetch(`${url}/uploads/${VIDEOS[n % VIDEOS.length]}/refresh`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}` },
-      });
-      await response.arrayBuffer();
-      return response.status;
-    };
+    const refreshOn = refresher(token);
 
     const result = await openLoopLoad(
       replicas.map((replica) => replica.url!),

@@ -22,7 +22,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BUDGET = Number(process.env.BENCH_BUDGET ?? 120);
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 3);
 const MAX_WAIT_MS = 1000;
-const ACCESS_KEY_ID = 'LTAIbench0000000';
+const ACCESS_KEY_ID = 'bench-access-key-id';
 const VIDEOS = Array.from({ length: 150 }, (_, n) => `b0${n.toString(16).padStart(30, '0')}`);
 
 type Fault = 'none' | 'redis-restart' | 'redis-stall' | 'replica-crash';

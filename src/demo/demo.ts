@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load-config';
 import { VodEmulator } from '../emulator/vod-emulator';
 
 const DEMO_VIDEO_ID = 'c6a23a870c8c4ffcd40cbd3813330001';
-const DEMO_ACCESS_KEY_ID = 'LTAIdemo00000000';
+const DEMO_ACCESS_KEY_ID = 'demo-access-key-id';
 
 /**
  * `npm run demo`: the VOD emulator and the service in one process, on an in-memory store with a

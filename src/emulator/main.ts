@@ -8,7 +8,7 @@ import { VodEmulator } from './vod-emulator';
  */
 async function main(): Promise<void> {
   const env = process.env;
-  const accessKeyId = env.EMULATOR_ACCESS_KEY_ID ?? 'LTAIemulator0000';
+  const accessKeyId = env.EMULATOR_ACCESS_KEY_ID ?? 'emulator-access-key-id';
   const emulator = new VodEmulator({
     accounts: {
       [accessKeyId]: {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { freePort } from './free-port';
+import { freePort } from '../../src/bench/processes';
 
 /** A private redis-server on a free port, so a test may flush, stop or kill it freely. */
 export class RedisServer {

@@ -7,7 +7,7 @@ import { VodEmulator, type VodEmulatorOptions } from '../../src/emulator/vod-emu
 import { MetricsServer } from '../../src/metrics/metrics.server';
 import { CapturingLogger } from './capturing-logger';
 
-export const ACCESS_KEY_ID = 'LTAItest00000000';
+export const ACCESS_KEY_ID = 'test-access-key-id';
 export const ISSUER = 'https://id.test';
 export const AUDIENCE = 'vod-upload-refresh';
 
