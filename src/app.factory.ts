@@ -10,6 +10,7 @@ import { type LoadedConfig } from './config/load-config';
 import { rejectPlainlyBad } from './http/early-rejection';
 import { requestIdOf } from './http/request-id';
 import { HttpMetrics } from './metrics/http.metrics';
+import { ShutdownState } from './health/shutdown-state';
 
 /** Request bodies are not used; anything larger than this is refused with 413. */
 const BODY_LIMIT_BYTES = 16 * 1024;
@@ -46,7 +47,12 @@ export async function createApp(
     maxAge: 600,
   });
   await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"] } } });
-  installHooks(app.getHttpAdapter().getInstance(), app.get(HttpMetrics), app.get(AuthMetrics));
+  installHooks(
+    app.getHttpAdapter().getInstance(),
+    app.get(HttpMetrics),
+    app.get(AuthMetrics),
+    app.get(ShutdownState),
+  );
   return app;
 }
 
@@ -54,6 +60,7 @@ function installHooks(
   fastify: FastifyInstance,
   httpMetrics: HttpMetrics,
   authMetrics: AuthMetrics,
+  shutdown: ShutdownState,
 ): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
@@ -62,6 +69,14 @@ function installHooks(
       authMetrics.record(rejected);
     }
     done();
+  });
+  // While draining, every answer closes its connection: a kept-alive idle connection would
+  // otherwise hold the listener open until its keep-alive timeout.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (shutdown.draining) {
+      void reply.header('connection', 'close');
+    }
+    done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     httpMetrics.observe(

@@ -206,7 +206,7 @@ describe('POST /uploads/:videoId/refresh', () => {
     expect((await request(server).get('/healthz')).body).toEqual({ status: 'ok' });
     expect((await request(server).get('/readyz')).body).toEqual({
       status: 'ready',
-      checks: { store: 'memory', credentials: 'present', budget: 'local' },
+      checks: { store: 'memory', credentials: 'present', budget: 'local', draining: false },
     });
   });
 

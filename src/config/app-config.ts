@@ -10,6 +10,10 @@ export class HttpConfig {
     readonly corsOrigins: readonly string[],
     readonly production: boolean,
     readonly logLevel: string,
+    /** On SIGTERM: how long readiness fails before the listener closes. */
+    readonly shutdownDrainMs: number,
+    /** Then: how long in-flight requests may take before the process gives up on them. */
+    readonly shutdownTimeoutMs: number,
   ) {}
 }
 

@@ -106,6 +106,9 @@ export class Environment {
   })
   CACHE_ENCRYPTION_KEY?: string;
 
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(120000) SHUTDOWN_DRAIN_MS = 5000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(300000) SHUTDOWN_TIMEOUT_MS = 20000;
+
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV = 'production';
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL = 'log';
 }

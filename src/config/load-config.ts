@@ -47,6 +47,8 @@ export function loadConfig(raw: RawEnvironment): LoadedConfig {
       parseCorsOrigins(env.CORS_ORIGINS),
       env.NODE_ENV === 'production',
       env.LOG_LEVEL,
+      env.SHUTDOWN_DRAIN_MS,
+      env.SHUTDOWN_TIMEOUT_MS,
     ),
     vod: new VodConfig(
       env.VOD_REGION,

@@ -5,6 +5,7 @@ import { CACHE_STORE, type CacheStore } from '../cache/cache-store';
 import { BudgetConfig } from '../config/app-config';
 import { UPSTREAM_BUDGET, type UpstreamBudget } from '../rate-limit/upstream-budget';
 import { VodCredentials } from '../vod/vod-credentials';
+import { ShutdownState } from './shutdown-state';
 
 const CHECK_TIMEOUT_MS = 500;
 
@@ -13,6 +14,7 @@ export interface Readiness {
   status: 'ready' | 'degraded' | 'not_ready';
   checks: {
     store: 'memory' | 'redis_up' | 'redis_down';
+    draining: boolean;
     credentials: 'present' | 'missing';
     budget: string;
   };
@@ -27,6 +29,7 @@ export class HealthController {
     @Inject(UPSTREAM_BUDGET) private readonly budget: UpstreamBudget,
     private readonly credentials: VodCredentials,
     private readonly budgetConfig: BudgetConfig,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get('healthz')
@@ -44,12 +47,13 @@ export class HealthController {
     // rotation (taking every replica out at once would turn a Redis outage into a full one);
     // only when the operator chose `deny` does a Redis outage make it not ready.
     const denies = this.budgetConfig.onRedisError === 'deny' && store !== 'memory';
-    const ready = credentials === 'present' && !(store === 'redis_down' && denies);
+    const ready =
+      !this.shutdown.draining && credentials === 'present' && !(store === 'redis_down' && denies);
     const degraded = store === 'redis_down' || budget === 'fallback';
     void reply.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return {
       status: !ready ? 'not_ready' : degraded ? 'degraded' : 'ready',
-      checks: { store, credentials, budget },
+      checks: { store, credentials, budget, draining: this.shutdown.draining },
     };
   }
 
