@@ -7,7 +7,7 @@
  * margin of 1.5 %. We split that slack between timer lateness (a waiter that wakes later than
  * `latenessToleranceMs`, about 5 ms, gives its slot up and asks again) and everything after the
  * decision: signing, the HTTP send, network jitter, VOD's own queueing (about 10 ms). Measured
- * in BENCHMARKS.md: 1.2 % let one window in a run with 5 ms of jitter on a saturated machine
+ * with npm run bench: at 1.2 % one run with 5 ms of jitter on a saturated machine let one window
  * exceed the limit by one call.
  */
 export interface SlotSpacing {
