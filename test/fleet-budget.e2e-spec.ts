@@ -1,7 +1,7 @@
 import { UPSTREAM_BUDGET, type UpstreamBudget } from '../src/rate-limit/upstream-budget';
 import { RedisCluster } from './support/redis-cluster';
 import { RedisServer } from './support/redis-server';
-import { openLoopLoad } from './support/load';
+import { openLoop } from '../src/bench/load';
 import { SignJWT } from 'jose';
 import { startEmulatorProcess, type RemoteEmulator } from './support/emulator-process';
 import { AUDIENCE, ISSUER, startService, videoId, type TestService } from './support/service';
@@ -53,17 +53,8 @@ function tokenFor(upstream: RemoteEmulator): Promise<string> {
     .sign(new TextEncoder().encode(upstream.jwtSecret));
 }
 
-/** POST one refresh for the n-th video to a replica; resolves to the status. */
-function refresher(token: string): (url: string, n: number) => Promise<number> {
-  return async (url, n) => {
-    const response = await fetch(`${url}/uploads/${VIDEOS[n % VIDEOS.length]}/refresh`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-    });
-    await response.arrayBuffer();
-    return response.status;
-  };
-}
+/** The path of a refresh for the n-th video. */
+const pathFor = (n: number): string => `/uploads/${VIDEOS[n % VIDEOS.length]}/refresh`;
 
 /**
  * Several replicas, one real Redis, one emulated VOD that throttles past the same budget: under
@@ -89,16 +80,15 @@ describe('the shared budget across replicas', () => {
     await redis.stop();
   });
 
-  const refresh = (url: string, n: number): Promise<number> => refresher(token)(url, n);
-
   it('holds the budget at three times the load and still uses most of it', async () => {
     await upstream.resetStats();
 
-    const result = await openLoopLoad(
+    const result = await openLoop(
       replicas.map((replica) => replica.url!),
       BUDGET * 3,
       4,
-      refresh,
+      pathFor,
+      token,
     );
 
     const stats = await upstream.stats();
@@ -112,11 +102,12 @@ describe('the shared budget across replicas', () => {
   it('holds the budget while Redis is killed and restarted empty mid-run', async () => {
     await upstream.resetStats();
 
-    const load = openLoopLoad(
+    const load = openLoop(
       replicas.map((replica) => replica.url!),
       BUDGET * 2,
       6,
-      refresh,
+      pathFor,
+      token,
     );
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await redis.kill();
@@ -135,11 +126,12 @@ describe('the shared budget across replicas', () => {
   it('holds the budget through a Redis stall (SIGSTOP) and returns to the shared schedule', async () => {
     await upstream.resetStats();
 
-    const load = openLoopLoad(
+    const load = openLoop(
       replicas.map((replica) => replica.url!),
       BUDGET * 2,
       5,
-      refresh,
+      pathFor,
+      token,
     );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     redis.signal('SIGSTOP');
@@ -177,13 +169,13 @@ describe('the shared budget across replicas on a Redis Cluster', () => {
 
   it('holds the budget at three times the load', async () => {
     const token = await tokenFor(upstream);
-    const refreshOn = refresher(token);
 
-    const result = await openLoopLoad(
+    const result = await openLoop(
       replicas.map((replica) => replica.url!),
       BUDGET * 3,
       3,
-      refreshOn,
+      pathFor,
+      token,
     );
 
     const stats = await upstream.stats();

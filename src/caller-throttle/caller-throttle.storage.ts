@@ -3,13 +3,13 @@ import { Logger } from '@nestjs/common';
 import { type ThrottlerStorage } from '@nestjs/throttler';
 import { type ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import { type Clock } from '../common/clock';
+import { retryAfterSeconds } from '../common/retry-after';
 import { CALLER_HIT_SCRIPT } from './caller-throttle.scripts';
 
 /**
  * @nestjs/throttler storages for the per-caller limit. The library's guard expects seconds in
  * `timeToExpire` and `timeToBlockExpire` (it sends them as Retry-After).
  */
-const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
 
 /** Shared by every replica through Redis; lets the caller through when Redis fails. */
 export class RedisCallerThrottleStorage implements ThrottlerStorage {
@@ -50,16 +50,21 @@ export class RedisCallerThrottleStorage implements ThrottlerStorage {
       );
       return {
         totalHits: hits,
-        timeToExpire: seconds(windowMs),
+        timeToExpire: retryAfterSeconds(windowMs),
         isBlocked: blocked === 1,
-        timeToBlockExpire: blocked === 1 ? seconds(blockMs) : 0,
+        timeToBlockExpire: blocked === 1 ? retryAfterSeconds(blockMs) : 0,
       };
     } catch (error) {
       // The per-caller limit is about fairness; the upstream budget still protects VOD.
       this.logger.warn(
         `caller throttle unavailable, letting the call through: ${(error as Error).message}`,
       );
-      return { totalHits: 0, timeToExpire: seconds(ttl), isBlocked: false, timeToBlockExpire: 0 };
+      return {
+        totalHits: 0,
+        timeToExpire: retryAfterSeconds(ttl),
+        isBlocked: false,
+        timeToBlockExpire: 0,
+      };
     }
   }
 }
@@ -89,9 +94,9 @@ export class MemoryCallerThrottleStorage implements ThrottlerStorage {
     if (entry !== undefined && entry.blockedUntil > now) {
       return Promise.resolve({
         totalHits: entry.hits,
-        timeToExpire: seconds(entry.windowEndsAt - now),
+        timeToExpire: retryAfterSeconds(entry.windowEndsAt - now),
         isBlocked: true,
-        timeToBlockExpire: seconds(entry.blockedUntil - now),
+        timeToBlockExpire: retryAfterSeconds(entry.blockedUntil - now),
       });
     }
     if (entry === undefined || entry.windowEndsAt <= now) {
@@ -107,14 +112,14 @@ export class MemoryCallerThrottleStorage implements ThrottlerStorage {
       entry.windowEndsAt = entry.blockedUntil;
       return Promise.resolve({
         totalHits: hits,
-        timeToExpire: seconds(ttl),
+        timeToExpire: retryAfterSeconds(ttl),
         isBlocked: true,
-        timeToBlockExpire: seconds(blockDuration),
+        timeToBlockExpire: retryAfterSeconds(blockDuration),
       });
     }
     return Promise.resolve({
       totalHits: entry.hits,
-      timeToExpire: seconds(entry.windowEndsAt - now),
+      timeToExpire: retryAfterSeconds(entry.windowEndsAt - now),
       isBlocked: false,
       timeToBlockExpire: 0,
     });

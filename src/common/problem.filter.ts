@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppError } from './app-error';
-import { problem, sendProblem, type Problem } from './problem';
+import { problem, problemOf, sendProblem, type Problem } from './problem';
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad request',
@@ -49,7 +49,7 @@ export class ProblemFilter implements ExceptionFilter {
         );
       }
       return {
-        body: problem(error.status, error.code, error.title, error.detail),
+        body: problemOf(error),
         headers: error.headers(),
       };
     }

@@ -1,3 +1,5 @@
+import { type AppError } from './app-error';
+
 /** RFC 9457 problem details, with our stable `code`. */
 export interface Problem {
   readonly type: string;
@@ -22,6 +24,11 @@ export function problem(
 ): Problem {
   const body = { type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail, code };
   return instance === undefined ? body : { ...body, instance };
+}
+
+/** The problem body for one of our typed errors. */
+export function problemOf(error: AppError): Problem {
+  return problem(error.status, error.code, error.title, error.detail);
 }
 
 /** The minimal reply surface we need, so both Fastify hooks and Nest filters can use it. */

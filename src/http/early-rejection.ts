@@ -1,7 +1,7 @@
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { UnauthenticatedError } from '../auth/auth.errors';
 import { bearerToken } from '../auth/bearer-token';
-import { problem, sendProblem } from '../common/problem';
+import { problem, problemOf, sendProblem } from '../common/problem';
 import { VIDEO_ID_PATTERN } from '../uploads/refresh-upload.dto';
 import { REFRESH_ROUTE } from '../uploads/uploads.controller';
 
@@ -21,11 +21,7 @@ export function rejectPlainlyBad(
   const header = request.headers.authorization;
   if (bearerToken(header) === undefined) {
     const error = new UnauthenticatedError(header === undefined ? 'missing' : 'malformed');
-    sendProblem(
-      reply,
-      problem(error.status, error.code, error.title, error.detail),
-      error.headers(),
-    );
+    sendProblem(reply, problemOf(error), error.headers());
     return error.failure === 'missing' ? 'missing' : 'malformed';
   }
   const { videoId } = request.params as { videoId?: string };

@@ -22,8 +22,3 @@ export function slotSpacing(qpsLimit: number, margin: number): SlotSpacing {
   const slackMs = (1000 * margin) / (1 - margin);
   return { intervalMs, latenessToleranceMs: slackMs * LATENESS_SHARE_OF_SLACK };
 }
-
-/** Whole seconds a refused caller should wait before trying again (at least 1). */
-export function retryAfterSeconds(ms: number): number {
-  return Math.max(1, Math.ceil(ms / 1000));
-}

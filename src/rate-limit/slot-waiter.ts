@@ -1,6 +1,6 @@
 import { type Clock } from '../common/clock';
 import { type BudgetMetrics } from './budget.metrics';
-import { retryAfterSeconds } from './slot-spacing';
+import { retryAfterSeconds } from '../common/retry-after';
 import { BudgetExhaustedError, type BudgetGrant } from './upstream-budget';
 
 /**
